@@ -1,0 +1,11 @@
+/** Bounds the contract states, plus the ones that keep every total an exact JS integer. */
+export const MAX_DURATION_SECONDS = 3600;
+/** Clock skew tolerated between a client that picks `startsAt = now` and the server. */
+export const START_SKEW_MS = 5_000;
+/** startPrice <= 10^9 and stock <= 10^6 keep price * quantity below 2^53. */
+export const MAX_PRICE = 1_000_000_000;
+export const MAX_STOCK = 1_000_000;
+export const MAX_CHARGE = 1_000_000_000;
+export const MAX_PERCENT = 50;
+export const MIN_PERCENT = 1;
+export const MAX_AGE = 150;

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { sec, T0, terms } from './fixtures.test-util.ts';
+import { nextStatusChangeAt, statusAt } from './status.ts';
+
+describe('statusAt', () => {
+  const a = terms();
+
+  it('is scheduled until the instant before startsAt', () => {
+    expect(statusAt(a, T0 - 1, 10)).toBe('scheduled');
+    expect(statusAt(a, T0 - 1, 0)).toBe('scheduled');
+  });
+
+  it('is running from exactly startsAt while stock remains', () => {
+    expect(statusAt(a, T0, 10)).toBe('running');
+    expect(statusAt(a, T0 + sec(600) - 1, 1)).toBe('running');
+  });
+
+  it('is sold_out inside the window once stock is 0', () => {
+    expect(statusAt(a, T0, 0)).toBe('sold_out');
+    expect(statusAt(a, T0 + sec(599), 0)).toBe('sold_out');
+  });
+
+  it('is ended from exactly endsAt, whatever the stock', () => {
+    expect(statusAt(a, T0 + sec(600), 10)).toBe('ended');
+    expect(statusAt(a, T0 + sec(600), 0)).toBe('ended');
+  });
+
+  it('names the next instant the clock alone changes the status', () => {
+    expect(nextStatusChangeAt(a, T0 - 1)).toBe(T0);
+    expect(nextStatusChangeAt(a, T0)).toBe(T0 + sec(600));
+    expect(nextStatusChangeAt(a, T0 + sec(600))).toBeNull();
+  });
+});
