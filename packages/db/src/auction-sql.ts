@@ -1,0 +1,42 @@
+import type { AuctionStatus } from '@dutch/domain';
+import { and, gt, lte, type SQL, sql } from 'drizzle-orm';
+import { auctions } from './schema.ts';
+
+/**
+ * The domain's statusAt() and priceAt() as SQL, so lists can filter, sort and page in the
+ * database. They restate no pricing rule: the price is read from the price_steps the domain
+ * computed. auction-sql.test.ts checks both against the domain on generated auctions.
+ */
+const at = (asOf: number) => sql`${new Date(asOf).toISOString()}::timestamptz`;
+
+/** The step in force at asOf: 0 before the start, the last one after the end. */
+function stepAt(asOf: number): SQL {
+  return sql`least(greatest(floor(extract(epoch from (${at(asOf)} - ${auctions.startsAt})) / ${auctions.dropIntervalSeconds})::int, 0),
+                   cardinality(${auctions.priceSteps}) - 1)`;
+}
+
+export function currentPriceAt(asOf: number): SQL<number> {
+  return sql<number>`(${auctions.priceSteps})[${stepAt(asOf)} + 1]`;
+}
+
+export function statusAtSql(asOf: number): SQL<AuctionStatus> {
+  return sql<AuctionStatus>`case when ${at(asOf)} < ${auctions.startsAt} then 'scheduled'
+    when ${at(asOf)} >= ${auctions.endsAt} then 'ended'
+    when ${auctions.stock} > 0 then 'running' else 'sold_out' end`;
+}
+
+/** A filter for one status at asOf, written as ranges on the indexed times. */
+export function hasStatusAt(status: AuctionStatus, asOf: number): SQL {
+  const now = new Date(asOf);
+  const inWindow = and(lte(auctions.startsAt, now), gt(auctions.endsAt, now)) as SQL;
+  switch (status) {
+    case 'scheduled':
+      return gt(auctions.startsAt, now);
+    case 'ended':
+      return lte(auctions.endsAt, now);
+    case 'running':
+      return and(inWindow, gt(auctions.stock, 0)) as SQL;
+    case 'sold_out':
+      return and(inWindow, sql`${auctions.stock} = 0`) as SQL;
+  }
+}

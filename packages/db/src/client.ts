@@ -1,0 +1,49 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+export type Db = PostgresJsDatabase<typeof schema>;
+
+export interface DbClient {
+  readonly sql: Sql;
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** Pool size. */
+  readonly max?: number;
+  /** Shown in pg_stat_activity, so an operator can tell gateway from consumer connections. */
+  readonly applicationName?: string;
+  readonly connectTimeoutSeconds?: number;
+  /** Postgres statement_timeout for every statement on these connections (0 or absent: none). */
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * Every amount in the schema stays below 2^53 (see the domain's limits), so int8 columns
+ * are read as plain numbers rather than strings or BigInts.
+ */
+const int8AsNumber = {
+  to: 20,
+  from: [20],
+  serialize: (value: number | bigint | string) => String(value),
+  parse: (value: string) => Number(value),
+};
+
+export function createDb(url: string, options: DbOptions = {}): DbClient {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    types: { int8: int8AsNumber },
+    connection: {
+      application_name: options.applicationName ?? 'dutch-auction',
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
+  });
+  const db = drizzle(sql, { schema });
+  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+}

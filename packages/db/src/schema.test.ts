@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
+import { createAuction, createMember } from '../../../test/seed.ts';
+import { adminUrl, databaseUrl } from '../../../test/urls.ts';
+import { migrate } from './migrate.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: { code?: string }) => error.code,
+  );
+
+describe('database constraints, the last line of defence', () => {
+  it('refuses negative stock and stock above the initial stock', async () => {
+    const seller = await createMember(db.sql);
+    const auction = await createAuction(db.db, seller, { stock: 5, perBuyerLimit: 5 });
+    expect(await code(db.sql`update auctions set stock = -1 where id = ${auction.id}`)).toBe('23514');
+    expect(await code(db.sql`update auctions set stock = 6 where id = ${auction.id}`)).toBe('23514');
+    const [row] = await db.sql`update auctions set stock = 2 where id = ${auction.id} returning sold_count`;
+    expect(row?.sold_count).toBe(3);
+  });
+
+  it('refuses negative points', async () => {
+    const member = await createMember(db.sql, 10);
+    expect(await code(db.sql`update members set points = points - 11 where id = ${member}`)).toBe('23514');
+  });
+
+  it('settles a receipt once: a second row or a second purchase move is refused', async () => {
+    const seller = await createMember(db.sql);
+    const buyer = await createMember(db.sql, 100);
+    const auction = await createAuction(db.db, seller);
+    const insert = (seq: number) => db.sql`
+      insert into receipts (id, auction_id, buyer_id, seller_id, quantity, unit_price, total, status, accepted_at, settled_at, stream_id, settle_seq)
+      values ('01900000-0000-7000-8000-0000000000aa', ${auction.id}, ${buyer}, ${seller}, 1, 100, 100, 'PURCHASED', now(), now(), '1-0', ${seq})`;
+    expect(await code(insert(1))).toBe('ok');
+    expect(await code(insert(2))).toBe('23505');
+    const move = () => db.sql`
+      insert into points_ledger (kind, from_member, to_member, amount, receipt_id)
+      values ('purchase', ${buyer}, ${seller}, 100, '01900000-0000-7000-8000-0000000000aa')`;
+    expect(await code(move())).toBe('ok');
+    expect(await code(move())).toBe('23505');
+  });
+
+  it('refuses a receipt whose total is not unit price times quantity, and a FAILED one without a reason', async () => {
+    const seller = await createMember(db.sql);
+    const buyer = await createMember(db.sql);
+    const auction = await createAuction(db.db, seller);
+    const insert = (total: number, status: string, seq: number) => db.sql`
+      insert into receipts (id, auction_id, buyer_id, seller_id, quantity, unit_price, total, status, accepted_at, settled_at, stream_id, settle_seq)
+      values (gen_random_uuid(), ${auction.id}, ${buyer}, ${seller}, 2, 100, ${total}, ${status}, now(), now(), '1-0', ${seq})`;
+    expect(await code(insert(150, 'PURCHASED', 1))).toBe('23514');
+    expect(await code(insert(200, 'FAILED', 2))).toBe('23514');
+    expect(await code(insert(200, 'PENDING', 3))).toBe('23514');
+  });
+});
+
+describe('migrate', () => {
+  it('creates a missing database, and running it again changes nothing', async () => {
+    const name = `dutch_m_${randomBytes(5).toString('hex')}`;
+    const url = databaseUrl(name);
+    try {
+      await Promise.all([migrate(url), migrate(url)]);
+      await migrate(url);
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      const tables = await sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
+      const applied = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
+      await sql.end();
+      expect(tables[0]?.n).toBe(5);
+      expect(applied[0]?.n).toBeGreaterThanOrEqual(1);
+    } finally {
+      const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+      await admin`drop database if exists ${admin(name)} with (force)`;
+      await admin.end();
+    }
+  });
+});
