@@ -1,0 +1,6 @@
+export * from './events.ts';
+export * from './keys.ts';
+export * from './message.ts';
+export * from './pending-receipt.ts';
+export * from './redis.ts';
+export * from './shard.ts';

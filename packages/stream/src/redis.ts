@@ -1,0 +1,50 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisTarget {
+  readonly url: string;
+  /** Seed nodes of a Redis Cluster; null for a single server. */
+  readonly clusterNodes: readonly { host: string; port: number }[] | null;
+}
+
+/**
+ * Commands whose keys ioredis cannot find (XGROUP and XINFO name theirs after a subcommand).
+ * Auto-pipelined on a cluster, they would join a batch for whatever node the subcommand's name
+ * hashes to and fail there with MOVED; sent alone, the cluster client follows the redirect.
+ */
+const KEYS_UNKNOWN_TO_IOREDIS = ['xgroup', 'xinfo'];
+
+/** A connection for ordinary commands; ioredis pipelines concurrent commands automatically. */
+export function connectRedis(target: RedisTarget, options: RedisOptions = {}): RedisClient {
+  const base: RedisOptions = { enableAutoPipelining: true, ...options };
+  if (target.clusterNodes !== null) {
+    // Auto-pipelining is a cluster-level option: the one in redisOptions would be ignored.
+    return new Cluster([...target.clusterNodes], {
+      redisOptions: base,
+      enableAutoPipelining: base.enableAutoPipelining,
+      autoPipeliningIgnoredCommands: KEYS_UNKNOWN_TO_IOREDIS,
+    });
+  }
+  return new Redis(target.url, base);
+}
+
+/**
+ * A connection for blocking reads (XREADGROUP ... BLOCK). It must be its own: a blocked
+ * connection answers nothing else. Commands wait through reconnects instead of failing
+ * (maxRetriesPerRequest: null), and a socket silent for longer than BLOCK plus a margin is
+ * treated as dead rather than waited on forever.
+ */
+export function connectBlockingRedis(target: RedisTarget, blockMs: number, name: string): RedisClient {
+  return connectRedis(target, {
+    maxRetriesPerRequest: null,
+    socketTimeout: blockMs + 10_000,
+    enableAutoPipelining: false,
+    connectionName: name,
+  });
+}
+
+/** Whether an ioredis error says the consumer group (or its stream) is gone, e.g. after a Redis restart. */
+export function isNoGroupError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOGROUP');
+}
