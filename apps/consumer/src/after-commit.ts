@@ -1,0 +1,42 @@
+import {
+  CONSUMER_GROUP,
+  encodeEvent,
+  eventsChannel,
+  type KeyLayout,
+  pendingReceiptsKey,
+  type RedisClient,
+  streamKey,
+} from '@dutch/stream';
+import type { Delivered } from './delivered.ts';
+import type { AuctionSettlement } from './settle-auction.ts';
+
+/**
+ * After the commit, and only then: acknowledge the entries, drop the pending receipts
+ * Postgres now answers for, and tell the gateways the new stock. A failure here loses
+ * nothing: unacknowledged entries come back and are recognised as settled.
+ */
+export async function afterCommit(
+  redis: RedisClient,
+  layout: KeyLayout,
+  shard: number,
+  entries: readonly Delivered[],
+  settlement: AuctionSettlement,
+): Promise<void> {
+  const key = streamKey(layout, shard);
+  const pipeline = redis.pipeline();
+  pipeline.xack(key, CONSUMER_GROUP, ...entries.map((e) => e.streamId));
+  const bids = entries.filter((e) => e.message.kind === 'bid').map((e) => e.message);
+  if (bids.length > 0) {
+    pipeline.hdel(pendingReceiptsKey(layout, shard), ...bids.map((bid) => bid.receiptId));
+  }
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error !== null)?.[0];
+  if (failed) throw failed;
+  if (settlement.stockChanged) {
+    const soldCount = settlement.initialStock - settlement.stock;
+    await redis.publish(
+      eventsChannel(layout),
+      encodeEvent({ type: 'stock', auctionId: settlement.auctionId, stock: settlement.stock, soldCount }),
+    );
+  }
+}

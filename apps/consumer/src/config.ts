@@ -1,0 +1,54 @@
+import { hostname } from 'node:os';
+import { type CommonConfig, commonEnv, type Env, intVar, parseEnv, toCommonConfig } from '@dutch/config';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...commonEnv,
+  CONSUMER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : -')
+    .optional(),
+  BATCH_SIZE: intVar(1, 10_000, 1000),
+  BLOCK_MS: intVar(10, 60_000, 1000),
+  CLAIM_IDLE_MS: intVar(100, 3_600_000, 30_000),
+  MAX_DELIVERIES: intVar(1, 1000, 10),
+  PG_POOL_SIZE: intVar(1, 100, 8),
+  REBALANCE_MS: intVar(50, 60_000, 1000),
+  CONSUMER_METRICS_PORT: intVar(0, 65_535, 0),
+});
+
+export interface ConsumerConfig extends CommonConfig {
+  /** Stable per process: the name this consumer has in every stream's group. */
+  readonly consumerName: string;
+  /** Entries read per XREADGROUP (COUNT). */
+  readonly batchSize: number;
+  /** How long a read waits for new entries (BLOCK). */
+  readonly blockMs: number;
+  /** Entries pending longer than this are taken back and retried. */
+  readonly claimIdleMs: number;
+  /** An entry delivered more often than this goes to the dead-letter stream. */
+  readonly maxDeliveries: number;
+  readonly pgPoolSize: number;
+  /** How often shard ownership is checked and balanced across live consumers. */
+  readonly rebalanceMs: number;
+  /** 0: no metrics server of its own (the launcher collects metrics over IPC instead). */
+  readonly metricsPort: number;
+}
+
+export function loadConfig(
+  env: Env,
+  host: { hostname: string; pid: number } = { hostname: hostname(), pid: process.pid },
+): ConsumerConfig {
+  const parsed = parseEnv(schema, env);
+  return {
+    ...toCommonConfig(parsed),
+    consumerName: parsed.CONSUMER_NAME ?? `${host.hostname}-${host.pid}`,
+    batchSize: parsed.BATCH_SIZE,
+    blockMs: parsed.BLOCK_MS,
+    claimIdleMs: parsed.CLAIM_IDLE_MS,
+    maxDeliveries: parsed.MAX_DELIVERIES,
+    pgPoolSize: parsed.PG_POOL_SIZE,
+    rebalanceMs: parsed.REBALANCE_MS,
+    metricsPort: parsed.CONSUMER_METRICS_PORT,
+  };
+}

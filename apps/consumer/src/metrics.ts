@@ -1,0 +1,83 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ConsumerMetrics {
+  readonly registry: Registry;
+  readonly settled: Counter<'kind' | 'outcome'>;
+  readonly duplicates: Counter;
+  readonly batchSize: Histogram;
+  readonly settleLatency: Histogram;
+  readonly transactionSeconds: Histogram;
+  readonly poison: Counter;
+  readonly deadLettered: Counter;
+  readonly transientErrors: Counter;
+  readonly pending: Gauge<'shard'>;
+  readonly lag: Gauge<'shard'>;
+  readonly ownedShards: Gauge;
+}
+
+/** One registry per consumer instance, so several can live in one process (tests) without clashing. */
+export function createConsumerMetrics(labels: Record<string, string> = {}): ConsumerMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels(labels);
+  const registers = [registry];
+  return {
+    registry,
+    settled: new Counter({
+      name: 'dutch_consumer_settled_total',
+      help: 'Bids and refunds settled, by outcome (PURCHASED, a failure reason, REFUNDED, ...)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'dutch_consumer_duplicates_total',
+      help: 'Redelivered entries whose receipt was already settled (acknowledged, nothing applied)',
+      registers,
+    }),
+    batchSize: new Histogram({
+      name: 'dutch_consumer_batch_size',
+      help: 'Entries per stream read',
+      buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers,
+    }),
+    settleLatency: new Histogram({
+      name: 'dutch_consumer_settle_latency_seconds',
+      help: 'From the gateway accepting a bid (acceptedAt) to its settlement committing',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    transactionSeconds: new Histogram({
+      name: 'dutch_consumer_transaction_seconds',
+      help: 'Duration of one auction settlement transaction',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    poison: new Counter({
+      name: 'dutch_consumer_poison_total',
+      help: 'Entries that failed on their own merits (undecodable or rejected), left pending for retry',
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'dutch_consumer_dead_lettered_total',
+      help: 'Entries moved to the dead-letter stream after too many deliveries',
+      registers,
+    }),
+    transientErrors: new Counter({
+      name: 'dutch_consumer_transient_errors_total',
+      help: 'Infrastructure errors (Postgres or Redis unreachable) retried after a pause',
+      registers,
+    }),
+    pending: new Gauge({
+      name: 'dutch_consumer_pending_entries',
+      help: 'Entries delivered but not yet acknowledged, per shard',
+      labelNames: ['shard'],
+      registers,
+    }),
+    lag: new Gauge({
+      name: 'dutch_consumer_stream_lag_entries',
+      help: 'Entries in the stream not yet delivered to the group, per shard',
+      labelNames: ['shard'],
+      registers,
+    }),
+    ownedShards: new Gauge({ name: 'dutch_consumer_owned_shards', help: 'Shards this consumer owns', registers }),
+  };
+}

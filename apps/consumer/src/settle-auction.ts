@@ -1,0 +1,83 @@
+import type { Sql } from '@dutch/db';
+import type { BidOutcome, RefundOutcome } from '@dutch/domain';
+import { type Delivered, runsByKind } from './delivered.ts';
+import { lockAuction } from './locked-auction.ts';
+import { settleBidRun } from './settle-bid-run.ts';
+import { settleRefundRun } from './settle-refund-run.ts';
+import type { Fence } from './shard-locks.ts';
+
+export interface AuctionSettlement {
+  readonly auctionId: string;
+  readonly sellerId: string;
+  /** False when the auction does not exist: nothing can be settled against it. */
+  readonly found: boolean;
+  readonly stock: number;
+  readonly initialStock: number;
+  readonly stockChanged: boolean;
+  readonly bidOutcomes: readonly BidOutcome[];
+  readonly refundOutcomes: readonly RefundOutcome[];
+  readonly duplicates: number;
+  readonly acceptedAt: readonly number[];
+}
+
+/**
+ * Settles one auction's entries from a batch in ONE transaction, under the auction's row
+ * lock: bids and refunds in stream order. Nothing is acknowledged here; the caller XACKs
+ * only after this commits.
+ */
+export async function settleAuction(
+  sql: Sql,
+  auctionId: string,
+  entries: readonly Delivered[],
+  fence: Fence | null,
+  settledAt: number,
+): Promise<AuctionSettlement> {
+  return sql.begin(async (tx) => {
+    const auction = await lockAuction(tx, auctionId, fence);
+    if (auction === null) {
+      return {
+        auctionId,
+        sellerId: '',
+        found: false,
+        stock: 0,
+        initialStock: 0,
+        stockChanged: false,
+        bidOutcomes: [],
+        refundOutcomes: [],
+        duplicates: 0,
+        acceptedAt: [],
+      };
+    }
+    const stockBefore = auction.stock;
+    const bidOutcomes: BidOutcome[] = [];
+    const refundOutcomes: RefundOutcome[] = [];
+    const acceptedAt: number[] = [];
+    let duplicates = 0;
+    for (const run of runsByKind(entries)) {
+      const first = run[0];
+      if (first === undefined) continue;
+      if (first.message.kind === 'bid') {
+        const result = await settleBidRun(tx, auction, run as Parameters<typeof settleBidRun>[2], settledAt);
+        bidOutcomes.push(...result.outcomes);
+        acceptedAt.push(...result.acceptedAt);
+        duplicates += result.duplicates;
+      } else {
+        const result = await settleRefundRun(tx, auction, run as Parameters<typeof settleRefundRun>[2], settledAt);
+        refundOutcomes.push(...result.outcomes);
+        duplicates += result.duplicates;
+      }
+    }
+    return {
+      auctionId,
+      sellerId: auction.terms.sellerId,
+      found: true,
+      stock: auction.stock,
+      initialStock: auction.terms.initialStock,
+      stockChanged: auction.stock !== stockBefore,
+      bidOutcomes,
+      refundOutcomes,
+      duplicates,
+      acceptedAt,
+    };
+  });
+}

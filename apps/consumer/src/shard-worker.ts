@@ -1,0 +1,393 @@
+import type { Sql } from '@dutch/db';
+import {
+  CONSUMER_GROUP,
+  connectBlockingRedis,
+  decodeMessage,
+  type KeyLayout,
+  type RedisClient,
+  type RedisTarget,
+  streamKey,
+} from '@dutch/stream';
+import type { Logger } from 'pino';
+import { afterCommit } from './after-commit.ts';
+import type { ConsumerConfig } from './config.ts';
+import { deadLetter } from './dead-letter.ts';
+import { type Delivered, groupByAuction } from './delivered.ts';
+import { FencedOutError, isTransientError } from './errors.ts';
+import type { ConsumerMetrics } from './metrics.ts';
+import { settleAuction } from './settle-auction.ts';
+import type { ShardLocks } from './shard-locks.ts';
+import {
+  claimEntries,
+  claimPending,
+  ensureGroup,
+  forgetIdleConsumers,
+  groupInfo,
+  idlePending,
+  isNoGroupError,
+  pendingSummary,
+  type RawEntry,
+  readNew,
+  readOwnPending,
+  trimBefore,
+} from './stream-io.ts';
+
+export interface WorkerContext {
+  readonly config: ConsumerConfig;
+  readonly layout: KeyLayout;
+  readonly redisTarget: RedisTarget;
+  readonly sql: Sql;
+  readonly redis: RedisClient;
+  readonly locks: ShardLocks;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly metrics: ConsumerMetrics;
+}
+
+class StoppedError extends Error {}
+
+const TRIM_EVERY_MS = 5_000;
+/** Consumer names of processes long gone (every restart may bring a new name) are dropped after this. */
+const IDLE_CONSUMER_MS = 60 * 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Settles one shard's stream while this consumer owns the shard. Entries are settled in
+ * stream order: batch after batch, and after a takeover every entry still pending anywhere
+ * in the group is claimed and settled before anything new is read.
+ */
+export class ShardWorker {
+  readonly key: string;
+  private stopRequested = false;
+  private recover = true;
+  private nextSweepAt = 0;
+  private nextTrimAt = 0;
+  private reader: RedisClient | null = null;
+  /** The next batch, read while the current one settles (only when there is a backlog). */
+  private ahead: { readonly entries: Promise<RawEntry[]>; readonly drops: number } | null = null;
+  /**
+   * Times the reader's connection closed. A read in flight when it closes may have been carried
+   * out by Redis (its entries now pending with us) with the reply lost; ioredis then sends the
+   * read again, which returns newer entries. Those must not be settled before the lost ones.
+   */
+  private readerDrops = 0;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    readonly shard: number,
+  ) {
+    this.key = streamKey(ctx.layout, shard);
+    this.log = ctx.logger.child({ shard });
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Runs until stop() or until the shard is no longer ours. */
+  async run(): Promise<void> {
+    const { config, redisTarget } = this.ctx;
+    this.reader = connectBlockingRedis(redisTarget, config.blockMs, `${config.consumerName}:shard-${this.shard}`);
+    this.reader.on('close', () => {
+      this.readerDrops++;
+    });
+    // ioredis reconnects on its own; without a listener each drop would print "Unhandled error event".
+    this.reader.on('error', (error: Error) => this.log.debug({ err: error }, 'stream reader connection error'));
+    let delay = 100;
+    try {
+      while (!this.stopRequested && this.ctx.locks.fence(this.shard) !== null) {
+        try {
+          await this.step(config.blockMs);
+          delay = 100;
+        } catch (error) {
+          if (error instanceof FencedOutError || error instanceof StoppedError) break;
+          this.recover = true;
+          await this.takeAhead();
+          if (isNoGroupError(error)) {
+            this.log.warn('consumer group missing (Redis restarted?); creating it again');
+            await ensureGroup(this.ctx.redis, this.key).catch(() => {});
+            continue;
+          }
+          this.ctx.metrics.transientErrors.inc();
+          this.log.warn({ err: error, retryInMs: delay }, 'shard step failed; retrying');
+          await sleep(delay);
+          delay = Math.min(delay * 2, 5_000);
+        }
+      }
+      // Finish what was read ahead before giving the shard back (graceful stop).
+      if (this.stopRequested && this.ctx.locks.fence(this.shard) !== null) {
+        await this.process(await this.takeAhead()).catch((error: unknown) =>
+          this.log.warn({ err: error }, 'could not settle the last batch read; it stays pending for the next owner'),
+        );
+      }
+    } finally {
+      await this.takeAhead();
+      this.reader.disconnect();
+      this.reader = null;
+    }
+  }
+
+  /** Settles everything available right now without waiting; returns the entries handled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handled = await this.step(0);
+      total += handled;
+      if (handled === 0) return total;
+    }
+  }
+
+  private async step(blockMs: number): Promise<number> {
+    let handled = 0;
+    if (this.recover) {
+      // Entries read ahead are pending with us: recovery reads them again, in order.
+      await this.takeAhead();
+      handled += await this.recoverPending();
+      this.recover = false;
+    } else if (await this.othersHoldPending()) {
+      await this.takeAhead();
+      this.recover = true;
+      return handled;
+    }
+    handled += await this.sweepIdle();
+    await this.maybeTrim();
+    const { batchSize, consumerName } = this.ctx.config;
+    const drops = this.readerDrops;
+    let entries = await this.takeAhead();
+    if (entries.length === 0 && !this.recover)
+      entries = await readNew(this.reader ?? this.ctx.redis, this.key, consumerName, batchSize, blockMs);
+    if (this.recover || this.readerDrops !== drops) {
+      // The reader's connection dropped during a read (Redis restarted, say): a batch delivered
+      // to us may never have arrived. Settle every entry pending with us first, in stream order;
+      // these ones are among them.
+      this.log.warn('reader reconnected during a read; settling our pending entries first');
+      this.recover = true;
+      return handled;
+    }
+    if (entries.length === batchSize) {
+      // A full batch means a backlog: fetch the next one while this one settles. It is
+      // settled only after this one, so stream order holds.
+      this.ahead = {
+        entries: readNew(this.reader ?? this.ctx.redis, this.key, consumerName, batchSize, 0),
+        drops: this.readerDrops,
+      };
+    }
+    handled += await this.process(entries);
+    return handled;
+  }
+
+  /** The batch read ahead; none (and recovery due) if the reader's connection dropped since it was asked for. */
+  private async takeAhead(): Promise<RawEntry[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead === null) return [];
+    const entries = await ahead.entries.catch(() => []);
+    if (ahead.drops !== this.readerDrops) {
+      this.recover = true;
+      return [];
+    }
+    return entries;
+  }
+
+  /**
+   * Takes over every entry still pending in the group (a previous owner's unfinished work;
+   * the shard lock proves that owner is gone) and settles all of our pending entries in id
+   * order before anything new is read.
+   */
+  private async recoverPending(): Promise<number> {
+    const { redis, config } = this.ctx;
+    await ensureGroup(redis, this.key);
+    const claimed = await claimPending(redis, this.key, config.consumerName, 0);
+    if (claimed > 0) this.log.info({ claimed }, 'took over pending entries');
+    let handled = 0;
+    let after = '0-0';
+    for (;;) {
+      const entries = await readOwnPending(redis, this.key, config.consumerName, config.batchSize, after);
+      const last = entries.at(-1);
+      if (last === undefined) return handled;
+      handled += await this.process(entries);
+      after = last.id;
+    }
+  }
+
+  private async othersHoldPending(): Promise<boolean> {
+    const summary = await pendingSummary(this.ctx.redis, this.key);
+    for (const [name, count] of summary.byConsumer) {
+      if (name !== this.ctx.config.consumerName && count > 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Retries entries that stayed pending too long (they failed on their own merits), and
+   * dead-letters those delivered maxDeliveries times already.
+   */
+  private async sweepIdle(): Promise<number> {
+    const { redis, config, clock } = this.ctx;
+    const now = clock();
+    if (now < this.nextSweepAt) return 0;
+    this.nextSweepAt = now + Math.max(50, Math.floor(config.claimIdleMs / 2));
+    const idle = await idlePending(redis, this.key, config.claimIdleMs, 1000);
+    if (idle.length === 0) return 0;
+    const exhausted = idle.filter((p) => p.deliveries >= config.maxDeliveries);
+    const retry = idle.filter((p) => p.deliveries < config.maxDeliveries);
+    for (const pending of exhausted) {
+      const [entry] = await claimEntries(redis, this.key, config.consumerName, [pending.id]);
+      await deadLetter(
+        this.ctx,
+        this.shard,
+        entry ?? { id: pending.id, fields: null },
+        pending.deliveries,
+        this.ctx.locks.fence(this.shard),
+        clock(),
+      );
+      this.ctx.metrics.deadLettered.inc();
+    }
+    const entries = await claimEntries(
+      redis,
+      this.key,
+      config.consumerName,
+      retry.map((p) => p.id),
+    );
+    // One at a time: these failed before, and must not take good entries down with them.
+    for (const entry of entries) await this.process([entry]);
+    return exhausted.length + entries.length;
+  }
+
+  private async maybeTrim(): Promise<void> {
+    const { redis, clock, metrics } = this.ctx;
+    const now = clock();
+    if (now < this.nextTrimAt) return;
+    this.nextTrimAt = now + TRIM_EVERY_MS;
+    const [summary, info] = await Promise.all([pendingSummary(redis, this.key), groupInfo(redis, this.key)]);
+    if (info === null) return;
+    metrics.pending.set({ shard: String(this.shard) }, summary.count);
+    if (info.lag !== null) metrics.lag.set({ shard: String(this.shard) }, info.lag);
+    const minId = summary.minId ?? info.lastDeliveredId;
+    if (minId !== '0-0') await trimBefore(redis, this.key, minId);
+    const gone = await forgetIdleConsumers(redis, this.key, this.ctx.config.consumerName, IDLE_CONSUMER_MS);
+    if (gone.length > 0)
+      this.log.info({ consumers: gone }, 'removed long-idle consumers with nothing pending from the group');
+  }
+
+  private async process(entries: readonly RawEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    this.ctx.metrics.batchSize.observe(entries.length);
+    const decoded: Delivered[] = [];
+    const vanished: string[] = [];
+    for (const entry of entries) {
+      if (entry.fields === null) {
+        vanished.push(entry.id);
+        continue;
+      }
+      const result = decodeMessage(entry.fields);
+      if (result.ok) decoded.push({ streamId: entry.id, message: result.message });
+      else {
+        this.ctx.metrics.poison.inc();
+        this.log.error(
+          { streamId: entry.id, error: result.error },
+          'undecodable entry left pending; it will be retried, then dead-lettered',
+        );
+      }
+    }
+    if (vanished.length > 0) await this.ctx.redis.xack(this.key, CONSUMER_GROUP, ...vanished);
+    const groups = [...groupByAuction(decoded)];
+    await forEachConcurrently(groups, this.ctx.config.pgPoolSize, ([auctionId, group]) =>
+      this.settleGroup(auctionId, group),
+    );
+    return entries.length;
+  }
+
+  /**
+   * Settles one auction's entries in one transaction. Infrastructure errors are retried with
+   * the same entries (never re-read, so an outage never counts as a delivery); an error of
+   * the entries themselves splits the group so the good ones settle and the bad one stays pending.
+   */
+  private async settleGroup(auctionId: string, group: readonly Delivered[]): Promise<void> {
+    const { sql, redis, layout, clock, metrics, locks } = this.ctx;
+    let delay = 50;
+    for (;;) {
+      const fence = locks.fence(this.shard);
+      if (fence === null) throw new FencedOutError(this.shard);
+      const started = performance.now();
+      try {
+        const settled = await settleAuction(sql, auctionId, group, fence, clock());
+        metrics.transactionSeconds.observe((performance.now() - started) / 1000);
+        if (!settled.found) {
+          metrics.poison.inc(group.length);
+          this.log.error({ auctionId, entries: group.length }, 'entries for an unknown auction left pending');
+          return;
+        }
+        try {
+          await afterCommit(redis, layout, this.shard, group, settled);
+        } catch (error) {
+          this.recover = true;
+          this.log.warn(
+            { err: error, auctionId },
+            'committed but not acknowledged; the entries will come back as duplicates',
+          );
+        }
+        this.record(settled, clock());
+        return;
+      } catch (error) {
+        if (error instanceof FencedOutError) throw error;
+        if (isTransientError(error)) {
+          if (this.stopRequested) throw new StoppedError();
+          metrics.transientErrors.inc();
+          this.log.warn({ err: error, auctionId, retryInMs: delay }, 'settlement failed on infrastructure; retrying');
+          await sleep(delay);
+          delay = Math.min(delay * 2, 2_000);
+          continue;
+        }
+        if (group.length > 1) {
+          this.log.warn({ err: error, auctionId }, 'settlement rejected a batch; settling its entries one by one');
+          for (const entry of group) await this.settleGroup(auctionId, [entry]);
+          return;
+        }
+        metrics.poison.inc();
+        this.log.error(
+          { err: error, auctionId, streamId: group[0]?.streamId },
+          'entry rejected by settlement; left pending',
+        );
+        return;
+      }
+    }
+  }
+
+  private record(settled: Awaited<ReturnType<typeof settleAuction>>, now: number): void {
+    const { metrics } = this.ctx;
+    for (const outcome of settled.bidOutcomes) {
+      metrics.settled.inc({ kind: 'bid', outcome: outcome.status === 'FAILED' ? outcome.reason : outcome.status });
+    }
+    for (const outcome of settled.refundOutcomes) {
+      metrics.settled.inc({
+        kind: 'refund',
+        outcome: outcome.result === 'IGNORED' ? `IGNORED_${outcome.why}` : outcome.result,
+      });
+    }
+    for (const acceptedAt of settled.acceptedAt) metrics.settleLatency.observe(Math.max(0, now - acceptedAt) / 1000);
+    if (settled.duplicates > 0) metrics.duplicates.inc(settled.duplicates);
+  }
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length && failure === null) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  });
+  await Promise.all(lanes);
+  if (failure !== null) throw failure;
+}
