@@ -1,0 +1,38 @@
+import type { Db, Sql } from '@dutch/db';
+import { type AuctionEvent, encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
+import type { Logger } from 'pino';
+import type { TokenCache } from './auth/token-cache.ts';
+import type { RateLimiter } from './bids/rate-limiter.ts';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayMetrics } from './http/metrics.ts';
+import type { AuctionCache } from './live/auction-cache.ts';
+import type { LiveFeeds } from './live/feeds.ts';
+
+/** Everything a route needs, built once per app. */
+export interface AppContext {
+  readonly config: GatewayConfig;
+  readonly db: Db;
+  readonly sql: Sql;
+  readonly redis: RedisClient;
+  readonly layout: KeyLayout;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly auctions: AuctionCache;
+  readonly tokens: TokenCache;
+  readonly feeds: LiveFeeds;
+  readonly limiter: RateLimiter;
+  readonly metrics: GatewayMetrics;
+  /** Collects metrics of every process under the launcher; defaults to this process's. */
+  readonly collectMetrics: () => Promise<string>;
+}
+
+/** Tells every gateway (this one included, through its subscription) that something changed. */
+export async function publish(ctx: Pick<AppContext, 'redis' | 'layout'>, event: AuctionEvent): Promise<void> {
+  await ctx.redis.publish(eventsChannel(ctx.layout), encodeEvent(event));
+}
+
+export function memberIdOf(c: { get(key: 'member'): { id: string } | undefined }): string {
+  const member = c.get('member');
+  if (member === undefined) throw new Error('route needs requireMember()');
+  return member.id;
+}

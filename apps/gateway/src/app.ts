@@ -1,0 +1,159 @@
+import type { Db, Sql } from '@dutch/db';
+import { eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import pino, { type Logger } from 'pino';
+import type { AppContext } from './app-context.ts';
+import { TokenCache } from './auth/token-cache.ts';
+import { defineQueueBid } from './bids/queue-bid.ts';
+import { RateLimiter } from './bids/rate-limiter.ts';
+import type { GatewayConfig } from './config.ts';
+import { errorBody, handleError } from './errors.ts';
+import type { GatewayEnv } from './gateway-env.ts';
+import { limitBody } from './http/body-limit.ts';
+import { requestTimeout } from './http/deadline.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './http/metrics.ts';
+import { observe } from './http/observe.ts';
+import { validationHook } from './http/validation.ts';
+import { AuctionCache } from './live/auction-cache.ts';
+import { OpenConnections } from './live/connections.ts';
+import { EventHub } from './live/event-hub.ts';
+import { LiveFeeds } from './live/feeds.ts';
+import { auctionRoutes } from './routes/auctions.ts';
+import { bidRoutes } from './routes/bids.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { eventRoutes } from './routes/events.ts';
+import { historyRoutes } from './routes/history.ts';
+import { memberRoutes } from './routes/members.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { receiptRoutes } from './routes/receipts.ts';
+
+export interface AppDeps {
+  readonly config: GatewayConfig;
+  readonly db: Db;
+  readonly sql: Sql;
+  readonly redis: RedisClient;
+  /** A connection of its own for the events subscription (a subscribed connection does nothing else). */
+  readonly subscriber: RedisClient;
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  readonly metrics?: GatewayMetrics;
+  readonly collectMetrics?: () => Promise<string>;
+  /** Extra routes mounted last, e.g. the live page. */
+  readonly extraRoutes?: (app: OpenAPIHono<GatewayEnv>) => void;
+}
+
+export interface Gateway {
+  readonly app: OpenAPIHono<GatewayEnv>;
+  readonly context: AppContext;
+  readonly feeds: LiveFeeds;
+  readonly connections: OpenConnections;
+  /** Subscribes to the events channel and warms the auction cache. */
+  start(): Promise<void>;
+  /** Ends live streams and the subscription; the caller closes the connections it gave. */
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+export function createApp(deps: AppDeps): Gateway {
+  const { config } = deps;
+  const clock = deps.clock ?? Date.now;
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const metrics = deps.metrics ?? createGatewayMetrics();
+  const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
+  const auctions = new AuctionCache(deps.sql, clock);
+  const tokens = new TokenCache(deps.db, clock);
+  const feeds = new LiveFeeds(auctions, clock, logger);
+  const connections = new OpenConnections();
+  defineQueueBid(deps.redis);
+
+  const context: AppContext = {
+    config,
+    db: deps.db,
+    sql: deps.sql,
+    redis: deps.redis,
+    layout,
+    clock,
+    logger,
+    auctions,
+    tokens,
+    feeds,
+    limiter: new RateLimiter(config.bidRatePerSecond, config.bidRateBurst, clock),
+    metrics,
+    collectMetrics: deps.collectMetrics ?? (() => metrics.registry.metrics()),
+  };
+
+  const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
+  hub.listen((event) => {
+    if (event.type === 'stock') auctions.setStock(event.auctionId, event.stock);
+    else if (event.type === 'changed') auctions.invalidate(event.auctionId);
+    else tokens.forget(event.tokenId);
+  });
+  hub.listen((event) => feeds.onEvent(event));
+
+  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token from POST /members (or POST /members/me/tokens).',
+  });
+  app.use(async (_c, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      // hono hands only Error instances to onError; anything else thrown becomes one here.
+      throw thrown instanceof Error ? thrown : new Error(`non-Error thrown: ${String(thrown)}`);
+    }
+  });
+  app.use(observe(metrics, logger, config.logRequests));
+  // The browser-facing pages get the full set of security headers; JSON answers only need
+  // nosniff (set by observe), and skipping the rest keeps the bid path on the fast path.
+  const pageHeaders = secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false });
+  app.use('/docs', pageHeaders);
+  app.use('/docs/*', pageHeaders);
+  app.use(limitBody(BODY_LIMIT));
+  // 503 past REQUEST_TIMEOUT_MS; a write that has not begun to commit by then rolls back (see deadline.ts).
+  const limitTime = requestTimeout(config.requestTimeoutMs);
+  app.use(
+    createMiddleware<GatewayEnv>(async (c, next) => {
+      // Live streams are meant to stay open.
+      if (c.req.path.endsWith('/events')) return next();
+      return limitTime(c, next);
+    }),
+  );
+
+  app.route('/', opsRoutes(context));
+  app.route('/', memberRoutes(context));
+  app.route('/', auctionRoutes(context));
+  app.route('/', bidRoutes(context));
+  app.route('/', eventRoutes(context, connections));
+  app.route('/', receiptRoutes(context));
+  app.route('/', historyRoutes(context));
+  app.route('/', docsRoutes(app));
+  deps.extraRoutes?.(app);
+
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError(logger));
+
+  const sweep = setInterval(() => auctions.evictEnded(), 60_000);
+  sweep.unref();
+
+  return {
+    app,
+    context,
+    feeds,
+    connections,
+    async start() {
+      await hub.start();
+      await auctions.warm();
+    },
+    async close() {
+      clearInterval(sweep);
+      connections.closeAll();
+      feeds.close();
+      await hub.close();
+    },
+  };
+}

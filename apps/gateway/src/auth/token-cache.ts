@@ -1,0 +1,83 @@
+import { type Db, memberTokens } from '@dutch/db';
+import { eq } from 'drizzle-orm';
+
+export interface CachedToken {
+  readonly memberId: string;
+  readonly secretHash: Uint8Array;
+  readonly revoked: boolean;
+}
+
+interface Entry {
+  value: CachedToken | null;
+  loadedAt: number;
+}
+
+/**
+ * Token id -> member, so authentication on the hot path does not touch Postgres. A known
+ * token older than refreshAfterMs is served as it is while it is re-read in the background,
+ * so a database outage does not log buyers out (revocations from any gateway arrive at once
+ * as events; the re-read is the backstop). Unknown ids are remembered briefly, so garbage
+ * tokens cannot hammer the database.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<CachedToken | null>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+    private readonly refreshAfterMs = 60_000,
+    private readonly unknownTtlMs = 5_000,
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  async get(tokenId: string): Promise<CachedToken | null> {
+    const entry = this.entries.get(tokenId);
+    if (entry !== undefined) {
+      const age = this.clock() - entry.loadedAt;
+      if (entry.value === null) {
+        if (age < this.unknownTtlMs) return null;
+      } else {
+        // Jittered, so tokens first seen in the same burst are not all re-read in the same second.
+        if (age >= this.refreshAfterMs * (1 + (entry.loadedAt % 997) / 2000)) void this.load(tokenId).catch(() => {});
+        return entry.value;
+      }
+    }
+    return this.load(tokenId);
+  }
+
+  forget(tokenId: string): void {
+    this.entries.delete(tokenId);
+  }
+
+  private load(tokenId: string): Promise<CachedToken | null> {
+    const inflight = this.loading.get(tokenId);
+    if (inflight !== undefined) return inflight;
+    const load = this.fetch(tokenId).finally(() => this.loading.delete(tokenId));
+    this.loading.set(tokenId, load);
+    return load;
+  }
+
+  private async fetch(tokenId: string): Promise<CachedToken | null> {
+    const [row] = await this.db
+      .select({
+        memberId: memberTokens.memberId,
+        secretHash: memberTokens.secretHash,
+        revokedAt: memberTokens.revokedAt,
+      })
+      .from(memberTokens)
+      .where(eq(memberTokens.id, tokenId));
+    const value =
+      row === undefined
+        ? null
+        : // A copy of its own: the driver's Buffer is a view into a shared 8 KB pool slab, which a
+          // long-lived cache would otherwise keep alive whole for every 32-byte hash.
+          { memberId: row.memberId, secretHash: new Uint8Array(row.secretHash), revoked: row.revokedAt !== null };
+    if (!this.entries.has(tokenId) && this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(tokenId, { value, loadedAt: this.clock() });
+    return value;
+  }
+}

@@ -1,0 +1,150 @@
+import { admitBid } from '@dutch/domain';
+import {
+  decodeIdempotencyRecord,
+  encodeMessage,
+  encodePendingReceipt,
+  idempotencyClaimKey,
+  idempotencyReplayKey,
+  type KeyLayout,
+  pendingReceiptsKey,
+  type RedisClient,
+  shardOf,
+  streamKey,
+} from '@dutch/stream';
+import { v7 as uuidv7 } from 'uuid';
+import { ApiError, fromDomain } from '../errors.ts';
+import type { AuctionCache } from '../live/auction-cache.ts';
+import { type QueueMode, queueBid } from './queue-bid.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface BidPathDeps {
+  readonly redis: RedisClient;
+  readonly layout: KeyLayout;
+  readonly auctions: AuctionCache;
+  readonly limiter: RateLimiter;
+  readonly clock: () => number;
+  readonly idempotencyTtlSeconds: number;
+  /** A Redis Cluster: the Idempotency-Key claim (buyer's slot) cannot join the shard's script. */
+  readonly cluster: boolean;
+}
+
+export interface BidRequest {
+  readonly auctionId: string;
+  readonly buyerId: string;
+  readonly quantity: number;
+  readonly maxPrice: number;
+  readonly idempotencyKey: string | undefined;
+}
+
+export interface BidAccepted {
+  readonly receiptId: string;
+  readonly status: 'PENDING';
+  readonly acceptedAt: string;
+  readonly unitPrice: number;
+}
+
+const reused = () =>
+  new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
+
+/**
+ * The hot path. No database: the auction comes from the in-process cache, the decision from
+ * the domain at the gateway's clock, and the bid goes onto its shard's stream in one Redis
+ * script (on a single Redis, the Idempotency-Key claim too). Checks follow the contract's
+ * order: 404, 400, then 409s.
+ *
+ * An Idempotency-Key is claimed per buyer across every shard, so reusing it for another auction
+ * (maybe on another shard) is refused, not taken for a new bid.
+ */
+export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidAccepted> {
+  const { redis, layout, auctions } = deps;
+  const auction = await auctions.get(bid.auctionId);
+  if (auction === null) throw new ApiError('NOT_FOUND', 'No such auction.');
+  const shard = shardOf(bid.auctionId, layout.shards);
+  const key = bid.idempotencyKey;
+  const replayKey = idempotencyReplayKey(layout, shard, bid.buyerId, key ?? '');
+  const claimKey = key === undefined ? '' : idempotencyClaimKey(layout, bid.buyerId, key);
+  const fingerprint = `${bid.auctionId}:${bid.quantity}:${bid.maxPrice}`;
+
+  const now = deps.clock();
+  const admitted = admitBid(auction.terms, auction.stock, bid, now);
+  if (!admitted.ok) {
+    // A retry of a bid accepted earlier gets its original answer, even if the auction has
+    // since sold out or ended: the bid was accepted then.
+    if (key !== undefined) {
+      const earlier = await earlierAnswer(deps, claimKey, replayKey, fingerprint);
+      if (earlier === 'reused') throw reused();
+      if (earlier !== null) return earlier;
+    }
+    throw fromDomain(admitted.error);
+  }
+  const retryAfter = deps.limiter.take(bid.buyerId);
+  if (retryAfter > 0) {
+    throw new ApiError('RATE_LIMITED', 'Too many bids; slow down.', undefined, { 'Retry-After': String(retryAfter) });
+  }
+
+  const mode: QueueMode = key === undefined ? '0' : deps.cluster ? 'R' : 'K';
+  if (mode === 'R') {
+    const claimed = await redis.set(claimKey, fingerprint, 'EX', deps.idempotencyTtlSeconds, 'NX', 'GET');
+    if (claimed !== null && claimed !== fingerprint) throw reused();
+  }
+
+  const receiptId = uuidv7();
+  const { unitPrice, total } = admitted.value;
+  const answer: BidAccepted = { receiptId, status: 'PENDING', acceptedAt: new Date(now).toISOString(), unitPrice };
+  const [outcome, value] = await queueBid(
+    redis,
+    {
+      stream: streamKey(layout, shard),
+      pendingReceipts: pendingReceiptsKey(layout, shard),
+      replay: replayKey,
+      ...(mode === 'K' ? { claim: claimKey } : {}),
+    },
+    {
+      mode,
+      receiptId,
+      pendingJson: encodePendingReceipt({
+        id: receiptId,
+        auctionId: bid.auctionId,
+        buyerId: bid.buyerId,
+        sellerId: auction.terms.sellerId,
+        quantity: bid.quantity,
+        unitPrice,
+        total,
+        acceptedAt: now,
+      }),
+      fingerprint,
+      answerJson: JSON.stringify(answer),
+      keyTtlSeconds: deps.idempotencyTtlSeconds,
+      fields: encodeMessage({
+        kind: 'bid',
+        receiptId,
+        auctionId: bid.auctionId,
+        buyerId: bid.buyerId,
+        quantity: bid.quantity,
+        unitPrice,
+        acceptedAt: now,
+      }),
+    },
+  );
+  if (outcome === 'reused') throw reused();
+  return outcome === 'replay' ? (JSON.parse(value) as BidAccepted) : answer;
+}
+
+/** The answer an earlier request with this Idempotency-Key got, 'reused' if it was another request, or null. */
+async function earlierAnswer(
+  deps: BidPathDeps,
+  claimKey: string,
+  replayKey: string,
+  fingerprint: string,
+): Promise<BidAccepted | 'reused' | null> {
+  if (!deps.cluster) {
+    const record = await deps.redis.get(claimKey);
+    if (record === null) return null;
+    const { fingerprint: claimed, answerJson } = decodeIdempotencyRecord(record);
+    if (claimed !== fingerprint) return 'reused';
+    return answerJson === null ? null : (JSON.parse(answerJson) as BidAccepted);
+  }
+  const [claimed, answer] = await Promise.all([deps.redis.get(claimKey), deps.redis.get(replayKey)]);
+  if (claimed !== null && claimed !== fingerprint) return 'reused';
+  return claimed === fingerprint && answer !== null ? (JSON.parse(answer) as BidAccepted) : null;
+}

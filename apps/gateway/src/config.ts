@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { boolVar, type CommonConfig, commonEnv, type Env, intVar, parseEnv, toCommonConfig } from '@dutch/config';
+import { z } from 'zod';
+import { REDIS_DURABILITY_LEVELS, type RedisDurability } from './redis-durability.ts';
+
+const schema = z.object({
+  ...commonEnv,
+  PORT: intVar(0, 65_535, 3000),
+  HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .transform((value) => value ?? '0.0.0.0'),
+  GATEWAY_WORKERS: intVar(0, 256, 0),
+  CONSUMERS: intVar(0, 256, 2),
+  REQUEST_TIMEOUT_MS: intVar(100, 600_000, 10_000),
+  /** 0 (the default): a little below REQUEST_TIMEOUT_MS. */
+  PG_STATEMENT_TIMEOUT_MS: intVar(0, 3_600_000, 0),
+  BID_RATE_PER_SECOND: intVar(0, 1_000_000, 20),
+  BID_RATE_BURST: intVar(1, 1_000_000, 40),
+  SSE_HEARTBEAT_MS: intVar(100, 600_000, 15_000),
+  IDEMPOTENCY_TTL_SECONDS: intVar(60, 30 * 86_400, 86_400),
+  PG_POOL_SIZE: intVar(1, 100, 10),
+  LOG_REQUESTS: boolVar(true),
+  HEAP_MB: intVar(32, 65_536, 128),
+  REDIS_DURABILITY: z
+    .enum(REDIS_DURABILITY_LEVELS, { message: 'must be always, everysec or none' })
+    .optional()
+    .transform((value) => value ?? 'none'),
+});
+
+export interface GatewayConfig extends CommonConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Gateway processes under `npm start` (node:cluster); 0 means one per CPU core. */
+  readonly workers: number;
+  /** Consumer processes `npm start` runs beside the gateway. */
+  readonly consumers: number;
+  readonly requestTimeoutMs: number;
+  /**
+   * Postgres cancels a gateway statement that runs longer than this (lock waits included), so a
+   * request stuck behind a lock gives its connection back. Defaults to a little below
+   * requestTimeoutMs. Correctness does not rest on it: a write that has not begun to commit when
+   * the request times out rolls back (http/deadline.ts).
+   */
+  readonly pgStatementTimeoutMs: number;
+  /** Bids per second each buyer may place (token bucket, per gateway process); 0 turns the limit off. */
+  readonly bidRatePerSecond: number;
+  readonly bidRateBurst: number;
+  readonly sseHeartbeatMs: number;
+  readonly idempotencyTtlSeconds: number;
+  readonly pgPoolSize: number;
+  readonly logRequests: boolean;
+  /**
+   * V8 old-space limit (MB) for each process npm start runs. Their live data is a few tens of
+   * MB; without a limit V8 lets the heap grow to hundreds under a burst before it collects.
+   */
+  readonly heapMb: number;
+  /**
+   * The least Redis persistence the gateway starts on (it answers 202 once a bid is in Redis):
+   * `always` (appendfsync always: a 202 survives a Redis crash), `everysec` (up to about a second
+   * of 202s can be lost in a crash), `none` (no check; the default, so a dev Redis without AOF works).
+   */
+  readonly redisDurability: RedisDurability;
+}
+
+export function loadConfig(env: Env): GatewayConfig {
+  const parsed = parseEnv(schema, env);
+  return {
+    ...toCommonConfig(parsed),
+    port: parsed.PORT,
+    host: parsed.HOST,
+    workers: parsed.GATEWAY_WORKERS === 0 ? availableParallelism() : parsed.GATEWAY_WORKERS,
+    consumers: parsed.CONSUMERS,
+    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+    pgStatementTimeoutMs:
+      parsed.PG_STATEMENT_TIMEOUT_MS > 0
+        ? parsed.PG_STATEMENT_TIMEOUT_MS
+        : parsed.REQUEST_TIMEOUT_MS - Math.min(1_000, Math.floor(parsed.REQUEST_TIMEOUT_MS / 5)),
+    bidRatePerSecond: parsed.BID_RATE_PER_SECOND,
+    bidRateBurst: parsed.BID_RATE_BURST,
+    sseHeartbeatMs: parsed.SSE_HEARTBEAT_MS,
+    idempotencyTtlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,
+    pgPoolSize: parsed.PG_POOL_SIZE,
+    logRequests: parsed.LOG_REQUESTS,
+    heapMb: parsed.HEAP_MB,
+    redisDurability: parsed.REDIS_DURABILITY,
+  };
+}

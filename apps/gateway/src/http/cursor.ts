@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+
+/** Cursors are opaque to clients: base64url JSON that only this gateway reads back. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S> {
+  try {
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through: not ours
+  }
+  throw invalidCursor();
+}
+
+export function invalidCursor(): ApiError {
+  return new ApiError('INVALID_REQUEST', 'cursor: not a cursor this list returned in nextCursor', [
+    { field: 'cursor', rule: 'cursor_valid', message: 'not a cursor this list returned in nextCursor' },
+  ]);
+}
+
+export const uuidSchema = z.uuid();
+
+/** The last instant an ISO date with a four-digit year can name (what startsAt accepts). */
+const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A number a cursor carries (epoch ms, or a price): a whole number no larger than the last
+ * instant this API can express. Anything else (a fraction, 1e300, a time past year 9999) is a
+ * cursor no list issued, and must be refused as such rather than reach Date or SQL.
+ */
+export const cursorNumber = z.number().int().min(0).max(MAX_INSTANT);

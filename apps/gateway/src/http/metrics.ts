@@ -1,0 +1,31 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'method' | 'route' | 'status'>;
+  readonly duration: Histogram<'method' | 'route' | 'status'>;
+  readonly bidsAccepted: Counter;
+}
+
+export function createGatewayMetrics(labels: Record<string, string> = {}): GatewayMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels(labels);
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'dutch_http_requests_total',
+      help: 'HTTP requests, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'dutch_http_request_duration_seconds',
+      help: 'HTTP request latency, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    bidsAccepted: new Counter({ name: 'dutch_bids_accepted_total', help: 'Bids answered 202 (queued)', registers }),
+  };
+}

@@ -1,0 +1,2 @@
+export { type AppDeps, createApp, type Gateway } from './app.ts';
+export { type GatewayConfig, loadConfig } from './config.ts';

@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../../../packages/stream/src/redis.ts';
+import { deleteKeys, randomPrefix } from '../../../../test/redis.ts';
+import { adminUrl, databaseUrl, redisUrl } from '../../../../test/urls.ts';
+import { waitFor } from '../../../../test/wait.ts';
+
+const START = fileURLToPath(new URL('../start.ts', import.meta.url));
+
+interface Launched {
+  readonly child: ChildProcess;
+  output(): string;
+  errors(): string;
+  exited: Promise<number | null>;
+}
+
+const launched: Launched[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const { child } of launched.splice(0)) child.kill('SIGKILL');
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function launch(env: Record<string, string>): Launched {
+  const child = spawn(process.execPath, ['--import', 'tsx', START], {
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', GATEWAY_WORKERS: '2', CONSUMERS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run = { child, output: () => stdout, errors: () => stderr, exited };
+  launched.push(run);
+  return run;
+}
+
+describe('npm start (the launcher)', () => {
+  it('migrates a fresh database, runs gateways and consumers, prints the URLs, settles bids, and stops on Ctrl-C', async () => {
+    const name = `dutch_start_${randomBytes(4).toString('hex')}`;
+    const prefix = randomPrefix();
+    cleanups.push(async () => {
+      const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
+      await deleteKeys(redis as never, prefix);
+      await redis.quit();
+      const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+      await admin`drop database if exists ${admin(name)} with (force)`;
+      await admin.end();
+    });
+    const run = launch({ DATABASE_URL: databaseUrl(name), REDIS_URL: redisUrl(), KEY_PREFIX: prefix });
+    const base = await waitFor(
+      async () => /Live auctions\s+(http:\/\/localhost:\d+)\//.exec(run.output())?.[1],
+      60_000,
+      'the printed URL',
+    );
+    expect(run.output()).toContain(`API docs       ${base}/docs`);
+
+    // biome-ignore lint/suspicious/noExplicitAny: the test asserts on the JSON it reads.
+    const post = async (path: string, body: unknown, token?: string): Promise<any> => {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    };
+    const seller = await post('/members', { name: 'seller' });
+    const buyer = await post('/members', { name: 'buyer' });
+    await post('/members/me/points', { amount: 1000 }, buyer.token);
+    const startsAt = Date.now() + 500;
+    const auction = await post(
+      '/auctions',
+      {
+        title: 'Lamp',
+        startPrice: 100,
+        priceDrop: { kind: 'constant', amount: 10 },
+        dropIntervalSeconds: 60,
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(startsAt + 600_000).toISOString(),
+        stock: 3,
+        perBuyerLimit: 1,
+      },
+      seller.token,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const bid = await post(`/auctions/${auction.id}/bids`, { quantity: 1, maxPrice: 100 }, buyer.token);
+    expect(bid.status).toBe('PENDING');
+    const settled = await waitFor(
+      async () => {
+        const response = await fetch(`${base}/receipts/${bid.receiptId}`, {
+          headers: { authorization: `Bearer ${buyer.token}` },
+        });
+        const receipt = (await response.json()) as { status: string };
+        return receipt.status === 'PENDING' ? undefined : receipt;
+      },
+      20_000,
+      'settlement by the launched consumer',
+    );
+    expect(settled.status).toBe('PURCHASED');
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('dutch_http_requests_total');
+    expect(metrics).toMatch(/dutch_consumer_settled_total\{[^}]*outcome="PURCHASED"[^}]*\} 1/);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('Stopped.');
+  }, 90_000);
+
+  it('says in one line what to start when Redis is not there, without a stack trace', async () => {
+    const run = launch({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: databaseUrl('postgres') });
+    expect(await run.exited).toBe(1);
+    const lines = run
+      .errors()
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('npm warn'));
+    expect(lines).toEqual([expect.stringMatching(/^Cannot reach Redis at 127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it/)]);
+  }, 30_000);
+
+  it('says the same for PostgreSQL', async () => {
+    const run = launch({ REDIS_URL: redisUrl(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/dutch' });
+    expect(await run.exited).toBe(1);
+    expect(run.errors().trim()).toMatch(/^Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it/);
+    expect(run.errors()).not.toContain('    at ');
+  }, 30_000);
+
+  it('checks the Redis Cluster nodes, not REDIS_URL, when REDIS_CLUSTER_NODES is set', async () => {
+    const [unreachable, notCluster] = [
+      launch({
+        REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2',
+        REDIS_URL: redisUrl(),
+        DATABASE_URL: databaseUrl('postgres'),
+      }),
+      // The shared test Redis is a single server, not a cluster node.
+      launch({
+        REDIS_CLUSTER_NODES: new URL(redisUrl()).host,
+        REDIS_URL: 'redis://127.0.0.1:1',
+        DATABASE_URL: databaseUrl('postgres'),
+      }),
+    ];
+    expect(await unreachable.exited).toBe(1);
+    expect(unreachable.errors().trim()).toMatch(
+      /^Cannot reach any Redis Cluster node in REDIS_CLUSTER_NODES \(127\.0\.0\.1:1 ECONNREFUSED; 127\.0\.0\.1:2 ECONNREFUSED\)\./,
+    );
+    expect(await notCluster.exited).toBe(1);
+    expect(notCluster.errors().trim()).toMatch(/^Redis at .+ is not a cluster node \(cluster support disabled\)\./);
+    expect(notCluster.errors()).not.toContain('    at ');
+  }, 30_000);
+
+  it('names a bad setting and refuses to start', async () => {
+    const run = launch({ SHARDS: 'eight', PORT: '99999' });
+    expect(await run.exited).toBe(2);
+    expect(run.errors()).toContain('SHARDS="eight": must be a whole number');
+    expect(run.errors()).toContain('PORT="99999"');
+  }, 30_000);
+});

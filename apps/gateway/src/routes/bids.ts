@@ -1,0 +1,67 @@
+import { createRoute } from '@hono/zod-openapi';
+import { type AppContext, memberIdOf } from '../app-context.ts';
+import { requireMember } from '../auth/authenticate.ts';
+import { placeBid } from '../bids/place-bid.ts';
+import { ApiError } from '../errors.ts';
+import { BidAccepted, BidCreate, errors, IDEMPOTENCY_KEY, IdempotencyKeyParameter, IdParam } from '../schemas.ts';
+import { bearer, json, jsonResponse, router } from './router.ts';
+
+export function bidRoutes(ctx: AppContext) {
+  const app = router();
+  const deps = {
+    redis: ctx.redis,
+    layout: ctx.layout,
+    auctions: ctx.auctions,
+    limiter: ctx.limiter,
+    clock: ctx.clock,
+    idempotencyTtlSeconds: ctx.config.idempotencyTtlSeconds,
+    cluster: ctx.config.redisClusterNodes !== null,
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auctions/{id}/bids',
+      tags: ['Bids'],
+      summary: 'Accept the current price: answered 202 with a receipt before anything is written to the database',
+      description:
+        'The buyer pays `unitPrice`, the price at `acceptedAt` by the gateway clock, never more than `maxPrice`. ' +
+        'The bid settles asynchronously, in order of acceptance; poll the receipt for the outcome. ' +
+        'Send an `Idempotency-Key` to retry safely: the same key from the same buyer returns the same receipt for 24 h.',
+      security: bearer,
+      middleware: [requireMember(ctx.tokens)] as const,
+      parameters: [IdempotencyKeyParameter],
+      request: { params: IdParam, body: json(BidCreate) },
+      responses: {
+        202: {
+          ...jsonResponse(BidAccepted, 'Accepted and queued; the receipt is PENDING until settled'),
+          headers: { Location: { description: '/receipts/<receiptId>', schema: { type: 'string' } } },
+        },
+        ...errors(400, 401, 404, 409, 413, 415, 429, 503),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const accepted = await placeBid(deps, {
+        auctionId: id,
+        buyerId: memberIdOf(c),
+        quantity: body.quantity,
+        maxPrice: body.maxPrice,
+        idempotencyKey: idempotencyKeyOf(c.req.header('idempotency-key')),
+      });
+      ctx.metrics.bidsAccepted.inc();
+      c.header('Location', `/receipts/${accepted.receiptId}`);
+      return c.json(accepted, 202);
+    },
+  );
+
+  return app;
+}
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined || IDEMPOTENCY_KEY.test(header)) return header;
+  throw new ApiError('INVALID_REQUEST', 'idempotency-key: must be 1-255 visible ASCII characters', [
+    { field: 'idempotency-key', rule: 'idempotency_key_format', message: 'must be 1-255 visible ASCII characters' },
+  ]);
+}

@@ -1,0 +1,103 @@
+import { receipts } from '@dutch/db';
+import type { ReceiptStatus } from '@dutch/domain';
+import { createRoute } from '@hono/zod-openapi';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type AppContext, memberIdOf } from '../app-context.ts';
+import { requireMember } from '../auth/authenticate.ts';
+import { cursorNumber, decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { errors, ReceiptList, ReceiptListQuery } from '../schemas.ts';
+import { type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
+import { type ListCursor, newerFirst, pendingReceiptsOf } from './pending-receipts.ts';
+import { bearer, jsonResponse, router } from './router.ts';
+
+const Cursor = z.object({ at: cursorNumber, id: z.uuid() });
+
+export function historyRoutes(ctx: AppContext) {
+  const app = router();
+  const auth = requireMember(ctx.tokens);
+
+  /**
+   * Newest first, keyset-paged on (acceptedAt, id): settled receipts from Postgres (the
+   * indexes receipts_{buyer,seller}_recent_idx serve it) merged with those still pending in
+   * Redis. Both sources are read past the same cursor, so the merged page is exact.
+   */
+  async function page(party: 'buyer' | 'seller', memberId: string, query: typeof ReceiptListQuery._output) {
+    const limit = query.limit ?? 20;
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, Cursor);
+    const status = query.status as ReceiptStatus | undefined;
+    const [settled, pending] = await Promise.all([
+      status === 'PENDING' ? [] : settledPage(party, memberId, status, cursor, limit),
+      status === undefined || status === 'PENDING'
+        ? pendingReceiptsOf(ctx.redis, ctx.layout, party, memberId, cursor)
+        : [],
+    ]);
+    const settledIds = new Set(settled.map((receipt) => receipt.id));
+    const merged = [...settled, ...pending.filter((receipt) => !settledIds.has(receipt.id))].sort(newerFirst);
+    const items = merged.slice(0, limit);
+    const last = items.at(-1);
+    const nextCursor =
+      merged.length > limit && last !== undefined
+        ? encodeCursor({ at: Date.parse(last.acceptedAt), id: last.id })
+        : null;
+    return { items, nextCursor };
+  }
+
+  async function settledPage(
+    party: 'buyer' | 'seller',
+    memberId: string,
+    status: ReceiptStatus | undefined,
+    cursor: ListCursor | null,
+    limit: number,
+  ): Promise<ReceiptView[]> {
+    const column = party === 'buyer' ? receipts.buyerId : receipts.sellerId;
+    const conditions: SQL[] = [eq(column, memberId) as SQL];
+    if (status !== undefined) conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
+    if (cursor !== null) {
+      conditions.push(
+        sql`(${receipts.acceptedAt}, ${receipts.id}) < (${new Date(cursor.at).toISOString()}::timestamptz, ${cursor.id}::uuid)`,
+      );
+    }
+    const rows = await ctx.db
+      .select()
+      .from(receipts)
+      .where(and(...conditions))
+      .orderBy(desc(receipts.acceptedAt), desc(receipts.id))
+      .limit(limit + 1);
+    return rows.map(settledReceiptView);
+  }
+
+  const description = 'Newest first, every status (PENDING ones included) unless `status` filters.';
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/members/me/purchases',
+      tags: ['History'],
+      summary: "The caller's bids and their outcomes",
+      description,
+      security: bearer,
+      middleware: [auth] as const,
+      request: { query: ReceiptListQuery },
+      responses: { 200: jsonResponse(ReceiptList, 'A page of receipts'), ...errors(400, 401) },
+    }),
+    async (c) => c.json(await page('buyer', memberIdOf(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/members/me/sales',
+      tags: ['History'],
+      summary: "Receipts of the caller's auctions",
+      description,
+      security: bearer,
+      middleware: [auth] as const,
+      request: { query: ReceiptListQuery },
+      responses: { 200: jsonResponse(ReceiptList, 'A page of receipts'), ...errors(400, 401) },
+    }),
+    async (c) => c.json(await page('seller', memberIdOf(c), c.req.valid('query')), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,97 @@
+import { receipts } from '@dutch/db';
+import { checkRefundable } from '@dutch/domain';
+import { encodeMessage, shardOf, streamKey } from '@dutch/stream';
+import { createRoute } from '@hono/zod-openapi';
+import { and, eq, sql } from 'drizzle-orm';
+import { v4 as uuidv4 } from 'uuid';
+import { type AppContext, memberIdOf } from '../app-context.ts';
+import { requireMember } from '../auth/authenticate.ts';
+import { ApiError, fromDomain } from '../errors.ts';
+import { errors, IdParam, Receipt, RefundAccepted } from '../schemas.ts';
+import { findReceipt } from './find-receipt.ts';
+import { bearer, jsonResponse, router } from './router.ts';
+
+const notFound = () => new ApiError('NOT_FOUND', 'No such receipt.');
+
+export function receiptRoutes(ctx: AppContext) {
+  const app = router();
+  const auth = requireMember(ctx.tokens);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/receipts/{id}',
+      tags: ['Receipts'],
+      summary: "A bid's receipt (its buyer's or its seller's): PENDING until settled, then the outcome",
+      description: 'Receipts of other members answer 404: whether a receipt exists is not theirs to know.',
+      security: bearer,
+      middleware: [auth] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(Receipt, 'The receipt'), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const memberId = memberIdOf(c);
+      const receipt = await findReceipt(ctx.db, ctx.redis, ctx.layout, c.req.valid('param').id);
+      if (receipt === null || (receipt.buyerId !== memberId && receipt.sellerId !== memberId)) throw notFound();
+      return c.json(receipt, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/receipts/{id}/refund',
+      tags: ['Receipts'],
+      summary: 'Ask for a refund once the auction has ended (the buyer)',
+      description:
+        'Points go back from the seller to the buyer and the units back to stock, through the same queue as bids. ' +
+        'The receipt may read PURCHASED for a moment, then REFUND_PENDING, then REFUNDED ' +
+        '(or PURCHASED with failureReason SELLER_INSUFFICIENT_POINTS when the seller cannot pay it back yet).',
+      security: bearer,
+      middleware: [auth] as const,
+      request: { params: IdParam },
+      responses: { 202: jsonResponse(RefundAccepted, 'Queued'), ...errors(400, 401, 403, 404, 409, 503) },
+    }),
+    async (c) => {
+      const memberId = memberIdOf(c);
+      const receipt = await findReceipt(ctx.db, ctx.redis, ctx.layout, c.req.valid('param').id);
+      if (receipt === null || (receipt.buyerId !== memberId && receipt.sellerId !== memberId)) throw notFound();
+      if (receipt.buyerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the buyer can ask for a refund.');
+      const auction = await ctx.auctions.get(receipt.auctionId);
+      if (auction === null) throw notFound();
+      const now = ctx.clock();
+      const refundable = checkRefundable(receipt, auction.terms, now);
+      if (!refundable.ok) throw fromDomain(refundable.error);
+
+      const requestId = uuidv4();
+      const shard = shardOf(receipt.auctionId, ctx.layout.shards);
+      await ctx.redis.xadd(
+        streamKey(ctx.layout, shard),
+        '*',
+        ...encodeMessage({
+          kind: 'refund',
+          receiptId: receipt.id,
+          auctionId: receipt.auctionId,
+          buyerId: memberId,
+          requestId,
+          requestedAt: now,
+        }),
+      );
+      // Queued first, marked second: a crash in between leaves PURCHASED until it settles, never a
+      // REFUND_PENDING that nothing will finish. A decision already made for this request wins.
+      await ctx.db
+        .update(receipts)
+        .set({ status: 'REFUND_PENDING', refundRequestedAt: new Date(now) })
+        .where(
+          and(
+            eq(receipts.id, receipt.id),
+            eq(receipts.status, 'PURCHASED'),
+            sql`${receipts.refundRequestId} is distinct from ${requestId}::uuid`,
+          ),
+        );
+      return c.json({ receiptId: receipt.id, status: 'REFUND_PENDING' as const }, 202);
+    },
+  );
+
+  return app;
+}

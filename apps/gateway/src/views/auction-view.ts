@@ -1,0 +1,39 @@
+import { type auctions, priceDropOf, termsOf } from '@dutch/db';
+import { auctionMomentAt } from '@dutch/domain';
+
+export type AuctionRow = typeof auctions.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The contract's auction view at `now`. Stock is shown when the seller chose to show it,
+ * and always to the seller.
+ */
+export function auctionView(row: AuctionRow, now: number, viewerId: string | null) {
+  const terms = termsOf(row);
+  const moment = auctionMomentAt(terms, row.stock, now);
+  const seesStock = row.showStock || viewerId === row.sellerId;
+  return {
+    id: row.id,
+    sellerId: row.sellerId,
+    title: row.title,
+    description: row.description,
+    startPrice: row.startPrice,
+    floorPrice: row.floorPrice,
+    priceDrop: priceDropOf(row.dropKind, row.dropValue),
+    dropIntervalSeconds: row.dropIntervalSeconds,
+    startsAt: iso(terms.startsAt),
+    endsAt: iso(terms.endsAt),
+    status: moment.status,
+    currentPrice: moment.currentPrice,
+    nextPrice: moment.nextPrice,
+    nextDropAt: moment.nextDropAt === null ? null : iso(moment.nextDropAt),
+    ...(seesStock ? { stock: row.stock, initialStock: row.initialStock, soldCount: row.soldCount } : {}),
+    perBuyerLimit: row.perBuyerLimit,
+    showStock: row.showStock,
+    createdAt: row.createdAt.toISOString(),
+    serverTime: iso(now),
+  };
+}
+
+export type AuctionView = ReturnType<typeof auctionView>;

@@ -1,0 +1,151 @@
+import { createDb } from '@dutch/db';
+import { createApp, type Gateway, loadConfig as loadGatewayConfig } from '@dutch/gateway';
+import { connectRedis, type KeyLayout, type RedisClient } from '@dutch/stream';
+import pino, { type Logger } from 'pino';
+import { startTestConsumer, type TestConsumer } from './consumers.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { deleteKeys, randomPrefix } from './redis.ts';
+import { redisUrl } from './urls.ts';
+
+export interface Reply<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+export interface RequestOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly db: TestDatabase;
+  readonly redis: RedisClient;
+  readonly layout: KeyLayout;
+  readonly consumer: TestConsumer;
+  /** The gateway's clock: real time plus whatever travel() added. */
+  now(): number;
+  /** Moves the gateway's clock forward (auctions start and end without waiting). */
+  travel(ms: number): void;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
+  signUp(name?: string, points?: number): Promise<{ id: string; token: string }>;
+  createAuction(token: string, overrides?: Record<string, unknown>): Promise<any>;
+  /** Lets the consumer settle everything queued so far. */
+  settle(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A gateway app (tested through app.request()) and a consumer, on a database and key prefix of their own. */
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  setup: { readonly logger?: Logger } = {},
+): Promise<TestGateway> {
+  const db = await createTestDatabase();
+  const layout: KeyLayout = { prefix: randomPrefix(), shards: Number(env.SHARDS ?? 4) };
+  const config = loadGatewayConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl(),
+    KEY_PREFIX: layout.prefix,
+    SHARDS: String(layout.shards),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    BID_RATE_PER_SECOND: '0',
+    SSE_HEARTBEAT_MS: '200',
+    ...env,
+  });
+  // REDIS_CLUSTER_NODES in env puts the gateway and the consumer on a Redis Cluster.
+  const target = { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
+  const redis = connectRedis(target);
+  const subscriber = connectRedis(target, { enableAutoPipelining: false });
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  // The gateway's own pool, with the statement timeout its config gives (as server.ts does).
+  const gatewayDb = createDb(db.url, {
+    max: 8,
+    applicationName: 'test gateway',
+    statementTimeoutMs: config.pgStatementTimeoutMs,
+  });
+  const gateway = createApp({
+    config,
+    db: gatewayDb.db,
+    sql: gatewayDb.sql,
+    redis,
+    subscriber,
+    clock,
+    logger: setup.logger ?? pino({ level: config.logLevel }),
+  });
+  await gateway.start();
+  const consumer = startTestConsumer(
+    db.url,
+    layout,
+    'test-consumer',
+    env.REDIS_CLUSTER_NODES === undefined ? {} : { REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES },
+  );
+
+  // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely and assert on them.
+  const request = async <T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await gateway.app.request(path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+
+  return {
+    gateway,
+    db,
+    redis,
+    layout,
+    consumer,
+    now: clock,
+    travel(ms) {
+      offset += ms;
+    },
+    request,
+    async signUp(name = 'member', points = 0) {
+      const created = await request('POST', '/members', { body: { name } });
+      if (created.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(created.body)}`);
+      if (points > 0)
+        await request('POST', '/members/me/points', { token: created.body.token, body: { amount: points } });
+      return { id: created.body.id, token: created.body.token };
+    },
+    async createAuction(token, overrides = {}) {
+      const startsAt = clock() + 60_000;
+      const body = {
+        title: 'Vintage camera',
+        startPrice: 1000,
+        priceDrop: { kind: 'constant', amount: 100 },
+        dropIntervalSeconds: 60,
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(startsAt + 600_000).toISOString(),
+        stock: 10,
+        perBuyerLimit: 5,
+        ...overrides,
+      };
+      const created = await request('POST', '/auctions', { token, body });
+      if (created.status !== 201) throw new Error(`auction not created: ${JSON.stringify(created.body)}`);
+      return created.body;
+    },
+    settle: () => consumer.consumer.consumeOnce(),
+    async close() {
+      await consumer.close();
+      await gateway.close();
+      await deleteKeys(redis as never, layout.prefix);
+      await redis.quit();
+      await gatewayDb.close();
+      await db.drop();
+    },
+  };
+}
