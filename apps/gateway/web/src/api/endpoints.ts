@@ -1,0 +1,67 @@
+import type { AuctionStatus } from '@dutch/domain';
+import { requestJson } from './http.ts';
+import type { AuctionView, BidAccepted, CreateAuctionRequest, Member, MemberCreated, Page, Receipt } from './types.ts';
+
+/** One function per endpoint of the contract the page uses; the token is always passed in. */
+
+export type AuctionSort = 'startsAt' | '-startsAt' | 'currentPrice' | '-currentPrice';
+
+export function fetchAuctions(
+  status: AuctionStatus,
+  options: { sort?: AuctionSort; limit?: number; signal?: AbortSignal } = {},
+): Promise<Page<AuctionView>> {
+  const query = new URLSearchParams({ status });
+  if (options.sort) query.set('sort', options.sort);
+  if (options.limit) query.set('limit', String(options.limit));
+  return requestJson(`/auctions?${query}`, { signal: options.signal });
+}
+
+export function fetchAuction(id: string, signal?: AbortSignal): Promise<AuctionView> {
+  return requestJson(`/auctions/${encodeURIComponent(id)}`, { signal });
+}
+
+export function auctionEventsUrl(id: string): string {
+  return `/auctions/${encodeURIComponent(id)}/events`;
+}
+
+export function createAuction(token: string, body: CreateAuctionRequest): Promise<AuctionView> {
+  return requestJson('/auctions', { method: 'POST', token, body });
+}
+
+export function placeBid(
+  token: string,
+  auctionId: string,
+  bid: { quantity: number; maxPrice: number },
+  idempotencyKey: string,
+): Promise<BidAccepted> {
+  return requestJson(`/auctions/${encodeURIComponent(auctionId)}/bids`, {
+    method: 'POST',
+    token,
+    body: bid,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+}
+
+export function fetchReceipt(token: string, id: string, signal?: AbortSignal): Promise<Receipt> {
+  return requestJson(`/receipts/${encodeURIComponent(id)}`, { token, signal });
+}
+
+export function requestRefund(token: string, receiptId: string): Promise<{ status: 'REFUND_PENDING' }> {
+  return requestJson(`/receipts/${encodeURIComponent(receiptId)}/refund`, { method: 'POST', token });
+}
+
+export function fetchPurchases(token: string, signal?: AbortSignal): Promise<Page<Receipt>> {
+  return requestJson('/members/me/purchases?limit=100', { token, signal });
+}
+
+export function signUp(name: string): Promise<MemberCreated> {
+  return requestJson('/members', { method: 'POST', body: { name } });
+}
+
+export function fetchMe(token: string): Promise<Member> {
+  return requestJson('/members/me', { token });
+}
+
+export function chargePoints(token: string, amount: number): Promise<{ points: number }> {
+  return requestJson('/members/me/points', { method: 'POST', token, body: { amount } });
+}

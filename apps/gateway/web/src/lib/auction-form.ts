@@ -1,0 +1,137 @@
+import type { AuctionDraft, Millis, Violation } from '@dutch/domain';
+import type { CreateAuctionRequest } from '../api/types.ts';
+import { fromDateTimeLocal, toDateTimeLocal } from './format.ts';
+
+export type DropKind = 'constant' | 'percentage';
+export type EndMode = 'duration' | 'endsAt';
+
+/** The create-auction form as typed: strings, exactly as the inputs hold them. */
+export interface AuctionFormValues {
+  readonly title: string;
+  readonly description: string;
+  readonly startPrice: string;
+  readonly floorPrice: string;
+  readonly dropKind: DropKind;
+  readonly dropAmount: string;
+  readonly dropPercent: string;
+  readonly dropIntervalSeconds: string;
+  /** datetime-local, in the seller's local time. */
+  readonly startsAt: string;
+  readonly endMode: EndMode;
+  readonly durationSeconds: string;
+  readonly endsAt: string;
+  readonly stock: string;
+  readonly perBuyerLimit: string;
+  readonly showStock: boolean;
+}
+
+export type FormField = keyof AuctionFormValues;
+
+const DEFAULT_DURATION_SECONDS = 600;
+
+/** A sensible auction to start from: ten minutes, a drop a minute, starting a minute from now. */
+export function defaultFormValues(now: Millis): AuctionFormValues {
+  const startsAt = Math.ceil((now + 60_000) / 1000) * 1000;
+  return {
+    title: '',
+    description: '',
+    startPrice: '1000',
+    floorPrice: '',
+    dropKind: 'constant',
+    dropAmount: '50',
+    dropPercent: '10',
+    dropIntervalSeconds: '60',
+    startsAt: toDateTimeLocal(startsAt),
+    endMode: 'duration',
+    durationSeconds: String(DEFAULT_DURATION_SECONDS),
+    endsAt: toDateTimeLocal(startsAt + DEFAULT_DURATION_SECONDS * 1000),
+    stock: '10',
+    perBuyerLimit: '2',
+    showStock: true,
+  };
+}
+
+/** A blank stays NaN rather than 0, so validation says "must be a whole number", not "must be positive". */
+function parseNumber(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+/** The draft the domain validates and prices: the same object the server will check. */
+export function draftFromForm(values: AuctionFormValues): AuctionDraft {
+  const startsAt = fromDateTimeLocal(values.startsAt);
+  const endsAt =
+    values.endMode === 'duration'
+      ? startsAt + parseNumber(values.durationSeconds) * 1000
+      : fromDateTimeLocal(values.endsAt);
+  return {
+    title: values.title,
+    description: values.description,
+    startPrice: parseNumber(values.startPrice),
+    floorPrice: values.floorPrice.trim() === '' ? null : parseNumber(values.floorPrice),
+    priceDrop:
+      values.dropKind === 'constant'
+        ? { kind: 'constant', amount: parseNumber(values.dropAmount) }
+        : { kind: 'percentage', percent: parseNumber(values.dropPercent) },
+    dropIntervalSeconds: parseNumber(values.dropIntervalSeconds),
+    startsAt,
+    endsAt,
+    stock: parseNumber(values.stock),
+    perBuyerLimit: parseNumber(values.perBuyerLimit),
+    showStock: values.showStock,
+  };
+}
+
+/** The body of POST /auctions for a valid draft. */
+export function requestFromDraft(draft: AuctionDraft): CreateAuctionRequest {
+  return {
+    title: draft.title.trim(),
+    ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),
+    startPrice: draft.startPrice,
+    ...(draft.floorPrice === null ? {} : { floorPrice: draft.floorPrice }),
+    priceDrop: draft.priceDrop,
+    dropIntervalSeconds: draft.dropIntervalSeconds,
+    startsAt: new Date(draft.startsAt).toISOString(),
+    endsAt: new Date(draft.endsAt).toISOString(),
+    stock: draft.stock,
+    perBuyerLimit: draft.perBuyerLimit,
+    showStock: draft.showStock,
+  };
+}
+
+/** The input a violation belongs under; the API and the domain name fields by the request's keys. */
+export function fieldOfViolation(field: string, values: Pick<AuctionFormValues, 'dropKind' | 'endMode'>): FormField {
+  switch (field) {
+    case 'priceDrop':
+    case 'priceDrop.amount':
+    case 'priceDrop.percent':
+    case 'priceDrop.kind':
+      return values.dropKind === 'constant' ? 'dropAmount' : 'dropPercent';
+    case 'endsAt':
+      return values.endMode === 'duration' ? 'durationSeconds' : 'endsAt';
+    case 'title':
+    case 'description':
+    case 'startPrice':
+    case 'floorPrice':
+    case 'dropIntervalSeconds':
+    case 'startsAt':
+    case 'stock':
+    case 'perBuyerLimit':
+    case 'showStock':
+      return field;
+    default:
+      return 'title';
+  }
+}
+
+const SCHEDULE_FIELDS = new Set(['startPrice', 'floorPrice', 'priceDrop', 'priceDrop.amount', 'priceDrop.percent']);
+const SCHEDULE_TIME_FIELDS = new Set(['endsAt', 'dropIntervalSeconds']);
+
+/**
+ * Whether the schedule can be drawn despite these violations: a missing title or a start in
+ * the past does not change the prices, but a bad price, drop or interval does.
+ */
+export function isScheduleDrawable(violations: readonly Violation[]): boolean {
+  return violations.every(
+    (v) => !SCHEDULE_FIELDS.has(v.field) && !SCHEDULE_TIME_FIELDS.has(v.field) && v.rule !== 'times_valid',
+  );
+}

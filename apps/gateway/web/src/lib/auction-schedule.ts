@@ -1,0 +1,14 @@
+import type { PriceSchedule } from '@dutch/domain';
+import type { AuctionView } from '../api/types.ts';
+
+/** The domain's schedule behind an API view: the same input the server prices with. */
+export function scheduleOf(view: AuctionView): PriceSchedule {
+  return {
+    startPrice: view.startPrice,
+    floorPrice: view.floorPrice,
+    priceDrop: view.priceDrop,
+    dropIntervalSeconds: view.dropIntervalSeconds,
+    startsAt: Date.parse(view.startsAt),
+    endsAt: Date.parse(view.endsAt),
+  };
+}

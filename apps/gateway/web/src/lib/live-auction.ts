@@ -1,0 +1,69 @@
+import { type AuctionMoment, type Millis, type PriceSchedule, priceViewAt, statusAt, stepCount } from '@dutch/domain';
+import type { AuctionView, PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
+import { scheduleOf } from './auction-schedule.ts';
+
+/** What the page knows about one auction: the last snapshot, amended by the live events since. */
+export interface LiveAuction {
+  readonly view: AuctionView;
+  readonly schedule: PriceSchedule;
+  /** null when the seller hides stock. */
+  readonly stock: number | null;
+  /** Stock may be hidden, so "sold out" is tracked on its own, from stock and status events. */
+  readonly soldOut: boolean;
+}
+
+export type LiveEvent =
+  | { readonly type: 'snapshot'; readonly data: AuctionView }
+  | { readonly type: 'stock'; readonly data: StockEvent }
+  | { readonly type: 'status'; readonly data: StatusEvent }
+  | { readonly type: 'price'; readonly data: PriceEvent };
+
+export function liveFromView(view: AuctionView): LiveAuction {
+  const stock = view.stock ?? null;
+  return { view, schedule: scheduleOf(view), stock, soldOut: view.status === 'sold_out' || stock === 0 };
+}
+
+export function applyLiveEvent(state: LiveAuction, event: LiveEvent): LiveAuction {
+  switch (event.type) {
+    case 'snapshot':
+      return liveFromView(event.data);
+    case 'stock':
+      return { ...state, stock: event.data.stock, soldOut: event.data.stock === 0 };
+    case 'status':
+      if (event.data.status === 'sold_out') return { ...state, soldOut: true };
+      if (event.data.status === 'running') return { ...state, soldOut: false };
+      return state;
+    case 'price':
+      // The price is a function of the schedule and the clock; the event only moves the clock.
+      return state;
+  }
+}
+
+/**
+ * Status and price at `now`, computed by the same domain functions the server uses. Time decides
+ * scheduled/running/ended; stock (or the server's word, when stock is hidden) decides sold out.
+ */
+export function momentAt(state: LiveAuction, now: Millis): AuctionMoment {
+  return { status: statusAt(state.schedule, now, state.soldOut ? 0 : 1), ...priceViewAt(state.schedule, now) };
+}
+
+/**
+ * The earliest the server's clock can read when it sends `event`, or null if the event proves
+ * nothing. A price event is sent at a drop, so the server is at least at the start of the step
+ * it announces; step 0 proves nothing, since the server also prices step 0 before the start.
+ */
+export function serverTimeLowerBound(state: LiveAuction, event: LiveEvent): Millis | null {
+  const { schedule } = state;
+  const interval = schedule.dropIntervalSeconds * 1000;
+  if (event.type === 'price') {
+    const nextDrop = event.data.nextDropAt === null ? null : Date.parse(event.data.nextDropAt);
+    const stepStart =
+      nextDrop === null ? schedule.startsAt + (stepCount(schedule) - 1) * interval : nextDrop - interval;
+    return stepStart > schedule.startsAt ? stepStart : null;
+  }
+  if (event.type === 'status') {
+    if (event.data.status === 'ended') return schedule.endsAt;
+    if (event.data.status === 'running' || event.data.status === 'sold_out') return schedule.startsAt;
+  }
+  return null;
+}

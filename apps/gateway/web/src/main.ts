@@ -1,0 +1,28 @@
+import { createServerClock } from './lib/server-clock.ts';
+import { createAuctionDirectory } from './state/auction-directory.ts';
+import { createSession } from './state/session.ts';
+import type { AppContext } from './ui/app-context.ts';
+import { startRouter } from './ui/router.ts';
+import { createSiteHeader } from './ui/site-header.ts';
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const clock = createServerClock();
+const ctx: AppContext = { clock, session: createSession(storage()), auctions: createAuctionDirectory(clock) };
+
+const app = document.getElementById('app');
+if (app === null) throw new Error('index.html has no #app element');
+const header = createSiteHeader(ctx.session, new AbortController().signal);
+const main = document.createElement('main');
+main.id = 'main';
+main.tabIndex = -1;
+app.replaceChildren(header.element, main);
+
+startRouter(ctx, main, (route) => header.setRoute(route));
+void ctx.session.refresh();

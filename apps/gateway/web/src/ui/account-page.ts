@@ -1,0 +1,78 @@
+import { formatPoints } from '../lib/format.ts';
+import type { SessionState } from '../state/session.ts';
+import { createChargeForm, createSignInForm, createSignUpForm } from './account-forms.ts';
+import type { AppContext } from './app-context.ts';
+import { h, setText } from './dom.ts';
+import { createPurchasesList } from './purchases-list.ts';
+import { startTicker } from './ticker.ts';
+import { createTokenReveal } from './token-reveal.ts';
+
+/** Sign up, sign in with a token, points, and the purchase history with refunds. */
+export function renderAccountPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
+  const heading = h('h1', { tabindex: -1 }, 'Account');
+  const reveal = h('div');
+  const body = h('div', { class: 'stack' });
+  let shownFor: string | null | undefined;
+  // What the signed-in view starts (subscriptions, polling, ticks) stops when the member changes.
+  let section = new AbortController();
+  signal.addEventListener('abort', () => section.abort(), { once: true });
+
+  const signedIn = (state: SessionState, token: string, scope: AbortSignal): HTMLElement[] => {
+    const name = h('span', { 'data-testid': 'member-name' }, state.member?.name ?? '…');
+    const points = h(
+      'span',
+      { 'data-testid': 'member-points' },
+      state.member ? formatPoints(state.member.points) : '…',
+    );
+    if (state.member) points.dataset.points = String(state.member.points);
+    ctx.session.subscribe((next) => {
+      if (next.token !== token || next.member === null) return;
+      setText(name, next.member.name);
+      setText(points, formatPoints(next.member.points));
+      points.dataset.points = String(next.member.points);
+    }, scope);
+    const signOut = h('button', { type: 'button', class: 'secondary', 'data-testid': 'signout-button' }, 'Sign out');
+    signOut.addEventListener('click', () => ctx.session.signOut());
+    const purchases = createPurchasesList(ctx, { heading: 'Your purchases' }, scope);
+    startTicker(
+      ctx.clock,
+      () => null,
+      () => purchases.tick(ctx.clock.now()),
+      scope,
+    );
+    void purchases.refresh();
+    return [
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'me-heading' },
+        h('h2', { id: 'me-heading' }, 'Signed in'),
+        h('p', { class: 'member-line' }, name, ' · ', points, ' points'),
+        signOut,
+      ),
+      createChargeForm(ctx),
+      purchases.element,
+    ];
+  };
+
+  const render = (state: SessionState) => {
+    if (state.token === shownFor) return;
+    shownFor = state.token;
+    section.abort();
+    section = new AbortController();
+    if (state.token === null) {
+      reveal.replaceChildren();
+      body.replaceChildren(
+        createSignUpForm((created) => {
+          ctx.session.adopt(created);
+          reveal.replaceChildren(createTokenReveal(created.token));
+        }),
+        createSignInForm(ctx),
+      );
+    } else body.replaceChildren(...signedIn(state, state.token, section.signal));
+  };
+
+  ctx.session.subscribe(render, signal);
+  render(ctx.session.get());
+  void ctx.session.refresh();
+  return h('div', { class: 'page' }, heading, reveal, body);
+}

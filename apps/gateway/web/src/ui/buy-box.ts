@@ -1,0 +1,127 @@
+import type { AuctionMoment } from '@dutch/domain';
+import { placeBid } from '../api/endpoints.ts';
+import { ApiError } from '../api/http.ts';
+import type { BidAccepted } from '../api/types.ts';
+import type { LiveAuction } from '../lib/live-auction.ts';
+import { describeError } from '../lib/plain-words.ts';
+import { randomUuid } from '../lib/random-uuid.ts';
+import { retryTransient } from '../lib/retry.ts';
+import type { AppContext } from './app-context.ts';
+import { h, setText } from './dom.ts';
+import { labelledField, numberInput } from './field.ts';
+
+export interface BuyBox {
+  readonly element: HTMLElement;
+  update(live: LiveAuction, moment: AuctionMoment): void;
+}
+
+export type OnAccepted = (accepted: BidAccepted, quantity: number) => void;
+
+/**
+ * Quantity, the highest price the buyer accepts (following the current price until they type
+ * their own), and Buy. Each click is one bid with a fresh Idempotency-Key; when the network
+ * loses the answer, the same request is sent again with the same key, so the buyer gets the
+ * original receipt back rather than a second bid.
+ */
+export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnAccepted): BuyBox {
+  const quantity = labelledField(
+    'Quantity',
+    numberInput({ min: 1, value: 1, required: true, 'data-testid': 'buy-quantity' }),
+  );
+  const maxPrice = labelledField(
+    'Highest price you accept, per unit',
+    numberInput({ min: 1, required: true, 'data-testid': 'buy-max-price' }),
+    'You pay the price at the moment the engine takes your bid, never more than this.',
+  );
+  const button = h('button', { type: 'submit', class: 'primary', 'data-testid': 'buy-button' }, 'Buy now');
+  const note = h('p', { class: 'hint', 'data-testid': 'buy-note' });
+  const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'buy-error' });
+  const form = h('form', { novalidate: true }, quantity.element, maxPrice.element, button, note, error);
+  const element = h(
+    'section',
+    { class: 'card buy-box', 'aria-labelledby': 'buy-heading' },
+    h('h2', { id: 'buy-heading' }, 'Buy'),
+    form,
+  );
+
+  let followPrice = true;
+  let sending = false;
+  let open = false;
+  maxPrice.control.addEventListener('input', () => {
+    followPrice = maxPrice.control.value === '';
+  });
+
+  const refreshButton = () => {
+    button.disabled = sending || !open;
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const { token } = ctx.session.get();
+    const q = Number(quantity.control.value);
+    const max = Number(maxPrice.control.value);
+    const problem = checkBid(token, q, max);
+    setText(error, problem ?? '');
+    if (problem !== null || token === null) return;
+    sending = true;
+    refreshButton();
+    try {
+      const key = randomUuid();
+      const bid = { quantity: q, maxPrice: max };
+      onAccepted(await retryTransient(() => placeBid(token, auctionId, bid, key), isTransient), q);
+    } catch (failure) {
+      setText(error, describeError(failure));
+    } finally {
+      sending = false;
+      refreshButton();
+    }
+  });
+
+  return {
+    element,
+    update(live, moment) {
+      const { member, token } = ctx.session.get();
+      const isSeller = member !== null && member.id === live.view.sellerId;
+      open = token !== null && !isSeller && moment.status === 'running';
+      refreshButton();
+      quantity.control.max = String(Math.min(live.view.perBuyerLimit, live.stock ?? live.view.perBuyerLimit) || 1);
+      if (followPrice) maxPrice.control.value = String(moment.currentPrice);
+      const text = buyNote(isSeller, moment, live.view.perBuyerLimit);
+      // Rebuilt only on change: replacing a focused link every second would lose the focus.
+      if (token === null && note.dataset.kind !== 'signed-out') {
+        note.dataset.kind = 'signed-out';
+        note.replaceChildren('To buy, ', h('a', { href: '#/account' }, 'sign in or sign up'), '.');
+      } else if (token !== null && note.textContent !== text) {
+        note.dataset.kind = 'status';
+        note.textContent = text;
+      }
+    },
+  };
+}
+
+/** No answer, or the server could not take the bid just now (503 while Redis is away). */
+function isTransient(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status >= 500);
+}
+
+/** The shape checks the server would refuse with a 400, said before sending. */
+function checkBid(token: string | null, quantity: number, maxPrice: number): string | null {
+  if (token === null) return 'Sign in to buy.';
+  if (!Number.isSafeInteger(quantity) || quantity < 1) return 'Quantity must be a whole number of at least 1.';
+  if (!Number.isSafeInteger(maxPrice) || maxPrice < 1) return 'The highest price must be a whole number of at least 1.';
+  return null;
+}
+
+function buyNote(isSeller: boolean, moment: AuctionMoment, limit: number): string {
+  if (isSeller) return 'This is your auction; sellers cannot buy their own.';
+  switch (moment.status) {
+    case 'scheduled':
+      return 'Buying opens when the auction starts.';
+    case 'sold_out':
+      return 'Sold out. Stock may come back if a buyer is refunded.';
+    case 'ended':
+      return 'This auction has ended.';
+    case 'running':
+      return `Up to ${limit} per buyer.`;
+  }
+}

@@ -1,0 +1,48 @@
+import type { AuctionMoment, Millis } from '@dutch/domain';
+import { describeAuctionStatus, describeNextChange, describeStock } from '../lib/auction-words.ts';
+import { formatPoints } from '../lib/format.ts';
+import type { LiveAuction } from '../lib/live-auction.ts';
+import { h, setText } from './dom.ts';
+
+export interface PricePanel {
+  readonly element: HTMLElement;
+  update(live: LiveAuction, moment: AuctionMoment, now: Millis): void;
+}
+
+/** The price, large, with what happens next and the stock left: what a buyer looks at. */
+export function createPricePanel(): PricePanel {
+  const status = h('p', { class: 'badge', 'data-testid': 'auction-status' });
+  const value = h('span', { class: 'price-value' });
+  // Only the price and the stock are live regions: a countdown read out every second would drown everything.
+  const price = h(
+    'p',
+    { class: 'price', 'data-testid': 'current-price', 'aria-live': 'polite', 'aria-atomic': 'true' },
+    h('span', { class: 'visually-hidden' }, 'Current price: '),
+    value,
+    h('span', { class: 'price-unit' }, ' points'),
+  );
+  const next = h('p', { class: 'next-change', role: 'timer', 'data-testid': 'next-drop' });
+  const stock = h('p', { class: 'stock', 'data-testid': 'stock', 'aria-live': 'polite', hidden: true });
+  const element = h('section', { class: 'price-panel', 'aria-label': 'Price' }, status, price, next, stock);
+
+  let shownPrice: number | null = null;
+  price.addEventListener('animationend', () => price.classList.remove('price-dropped'));
+
+  return {
+    element,
+    update(live, moment, now) {
+      setText(status, describeAuctionStatus(moment.status));
+      status.className = `badge badge-${moment.status}`;
+      if (shownPrice !== null && moment.currentPrice < shownPrice) price.classList.add('price-dropped');
+      shownPrice = moment.currentPrice;
+      price.dataset.price = String(moment.currentPrice);
+      setText(value, formatPoints(moment.currentPrice));
+      setText(next, describeNextChange(live.schedule, moment, now));
+      stock.hidden = live.stock === null;
+      if (live.stock !== null) {
+        stock.dataset.stock = String(live.stock);
+        setText(stock, describeStock(live.stock, live.view.initialStock));
+      }
+    },
+  };
+}

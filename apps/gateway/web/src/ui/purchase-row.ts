@@ -1,0 +1,130 @@
+import type { Millis } from '@dutch/domain';
+import { requestRefund } from '../api/endpoints.ts';
+import type { AuctionView, Receipt } from '../api/types.ts';
+import { formatCountdown, formatPoints } from '../lib/format.ts';
+import { describeError } from '../lib/plain-words.ts';
+import { createRefundProgress, isBidSettled } from '../lib/receipt-progress.ts';
+import { hrefOf } from '../lib/routes.ts';
+import { trackReceipt } from '../state/track-receipt.ts';
+import type { AppContext } from './app-context.ts';
+import { h, setText, uniqueId } from './dom.ts';
+import { createReceiptStatus } from './receipt-status.ts';
+
+export interface PurchaseRow {
+  readonly element: HTMLLIElement;
+  /** A fresh reading from the purchases list; ignored while this row follows the receipt itself. */
+  update(receipt: Receipt): void;
+  tick(now: Millis): void;
+}
+
+/**
+ * One receipt in the buyer's history, with its Refund button: enabled for a PURCHASED receipt
+ * once the auction has ended by the server's clock, as the server checks it.
+ */
+export function createPurchaseRow(
+  ctx: AppContext,
+  initial: Receipt,
+  showAuction: boolean,
+  onSettled: () => void,
+  signal: AbortSignal,
+): PurchaseRow {
+  let receipt = initial;
+  let endsAt: Millis | null = null;
+  let following = false;
+
+  const titleId = uniqueId('purchase');
+  const title = h('span', {}, 'Auction');
+  const heading = h(
+    'p',
+    { class: 'purchase-title', id: titleId },
+    showAuction ? h('a', { href: hrefOf({ name: 'auction', id: receipt.auctionId }) }, title) : title,
+  );
+  const amount = h('p', { class: 'purchase-amount' });
+  const status = createReceiptStatus('purchase-status');
+  const refund = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'refund-button', 'aria-describedby': titleId, disabled: true },
+    'Refund',
+  );
+  const note = h('p', { class: 'hint', 'data-testid': 'refund-note' });
+  const trouble = h('p', { class: 'form-error', role: 'alert' });
+  const element = h(
+    'li',
+    { class: 'purchase', 'data-testid': 'purchase', 'data-receipt-id': receipt.id },
+    heading,
+    amount,
+    status.element,
+    h('div', { class: 'purchase-actions' }, refund, note),
+    trouble,
+  );
+
+  const show = (shown: Receipt, shownStatus = shown.status) => {
+    receipt = shown;
+    setText(amount, `${shown.quantity} × ${formatPoints(shown.unitPrice)} = ${formatPoints(shown.total)} points`);
+    status.show(shownStatus, shownStatus === 'PURCHASED' || shownStatus === 'FAILED' ? shown.failureReason : undefined);
+    row.tick(ctx.clock.now());
+  };
+
+  const follow = async (progress: { isDone(r: Receipt): boolean; shownStatus?(r: Receipt): Receipt['status'] }) => {
+    const { token } = ctx.session.get();
+    if (token === null) return;
+    following = true;
+    try {
+      await trackReceipt(token, receipt.id, progress.isDone, (r) => show(r, progress.shownStatus?.(r)), signal);
+      onSettled();
+    } catch (error) {
+      setText(trouble, describeError(error));
+    } finally {
+      following = false;
+      row.tick(ctx.clock.now());
+    }
+  };
+
+  refund.addEventListener('click', async () => {
+    const { token } = ctx.session.get();
+    if (token === null) return;
+    refund.disabled = true;
+    setText(trouble, '');
+    try {
+      await requestRefund(token, receipt.id);
+    } catch (error) {
+      setText(trouble, describeError(error));
+      row.tick(ctx.clock.now());
+      return;
+    }
+    show(receipt, 'REFUND_PENDING');
+    void follow(createRefundProgress());
+  });
+
+  const row: PurchaseRow = {
+    element,
+    update(next) {
+      if (!following) show(next);
+    },
+    tick(now) {
+      const ended = endsAt !== null && now >= endsAt;
+      // Nothing more can happen to a failed or refunded receipt: no button to wonder about.
+      refund.hidden = receipt.status === 'FAILED' || receipt.status === 'REFUNDED';
+      refund.disabled = following || receipt.status !== 'PURCHASED' || !ended;
+      setText(note, refundNote(receipt, following, endsAt, now));
+    },
+  };
+
+  void ctx.auctions.get(receipt.auctionId).then((view: AuctionView | null) => {
+    if (view === null) return;
+    setText(title, view.title);
+    endsAt = Date.parse(view.endsAt);
+    row.tick(ctx.clock.now());
+  });
+  show(receipt);
+  if (receipt.status === 'PENDING') void follow({ isDone: isBidSettled });
+  else if (receipt.status === 'REFUND_PENDING') void follow(createRefundProgress(true));
+  return row;
+}
+
+function refundNote(receipt: Receipt, following: boolean, endsAt: Millis | null, now: Millis): string {
+  if (following || receipt.status !== 'PURCHASED') return '';
+  if (endsAt === null) return '';
+  if (now < endsAt) return `Refunds open when the auction ends, in ${formatCountdown(endsAt - now)}.`;
+  return '';
+}

@@ -1,0 +1,154 @@
+import { type Violation, validateAuction } from '@dutch/domain';
+import { createAuction } from '../api/endpoints.ts';
+import { ApiError } from '../api/http.ts';
+import {
+  type AuctionFormValues,
+  defaultFormValues,
+  draftFromForm,
+  type FormField,
+  fieldOfViolation,
+  isScheduleDrawable,
+  requestFromDraft,
+} from '../lib/auction-form.ts';
+import { describeError, describeViolation } from '../lib/plain-words.ts';
+import { hrefOf } from '../lib/routes.ts';
+import type { AppContext } from './app-context.ts';
+import { createAuctionFormFields } from './auction-form-fields.ts';
+import { h, setText } from './dom.ts';
+import { createSchedulePreview } from './schedule-preview.ts';
+import { startTicker } from './ticker.ts';
+
+const LABELS: Record<FormField, string> = {
+  title: 'Title',
+  description: 'Description',
+  startPrice: 'Start price',
+  floorPrice: 'Floor price',
+  dropKind: 'Price drop',
+  dropAmount: 'Drop amount',
+  dropPercent: 'Drop percentage',
+  dropIntervalSeconds: 'Drop interval',
+  startsAt: 'Start',
+  endMode: 'End',
+  durationSeconds: 'Duration',
+  endsAt: 'End',
+  stock: 'Stock',
+  perBuyerLimit: 'Limit per buyer',
+  showStock: 'Show stock',
+};
+
+/**
+ * The create-auction form. It checks the draft with the domain's validateAuction as the seller
+ * types (the very rules the server applies) and draws the resulting price schedule before
+ * anything is sent.
+ */
+export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
+  const fields = createAuctionFormFields(defaultFormValues(ctx.clock.now()));
+  const preview = createSchedulePreview(signal);
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-button' }, 'Create auction');
+  const summary = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'form-errors' });
+  const signedOut = h(
+    'p',
+    { class: 'card notice' },
+    'You need to be signed in to sell. ',
+    h('a', { href: '#/account' }, 'Sign in or sign up'),
+    '.',
+  );
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, 'aria-label': 'New auction' },
+    fields.element,
+    submit,
+    summary,
+  );
+
+  const touched = new Set<FormField>();
+  let submitted = false;
+
+  /** Shows each field's first violation, if the seller has been there; returns all of them. */
+  const check = (values: AuctionFormValues): Violation[] => {
+    const result = validateAuction(draftFromForm(values), ctx.clock.now());
+    const violations = result.ok || result.error.code !== 'INVALID_REQUEST' ? [] : [...result.error.violations];
+    showViolations(values, violations);
+    return violations;
+  };
+
+  const showViolations = (values: AuctionFormValues, violations: readonly Violation[]) => {
+    const messages = new Map<FormField, string>();
+    for (const v of violations) {
+      const field = fieldOfViolation(v.field, values);
+      if (!messages.has(field)) messages.set(field, describeViolation(LABELS[field], v.message));
+    }
+    for (const field of Object.keys(LABELS) as FormField[]) {
+      const visible = submitted || touched.has(field);
+      fields.setError(field, visible ? (messages.get(field) ?? null) : null);
+    }
+    return messages;
+  };
+
+  const refresh = () => {
+    fields.sync();
+    const values = fields.read();
+    const violations = check(values);
+    preview.show(isScheduleDrawable(violations) ? draftFromForm(values) : null);
+    if (violations.length === 0) setText(summary, '');
+  };
+
+  const markTouched = (event: Event) => {
+    const name = (event.target as HTMLInputElement | null)?.name;
+    if (name !== undefined && name in LABELS) touched.add(name as FormField);
+    refresh();
+  };
+  form.addEventListener('input', markTouched);
+  form.addEventListener('change', markTouched);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitted = true;
+    const values = fields.read();
+    const violations = check(values);
+    const { token } = ctx.session.get();
+    if (violations.length > 0) {
+      const first = violations[0];
+      setText(
+        summary,
+        `Please fix ${violations.length === 1 ? 'the highlighted field' : `${violations.length} problems`} first.`,
+      );
+      if (first !== undefined) fields.focus(fieldOfViolation(first.field, values));
+      return;
+    }
+    if (token === null) {
+      setText(summary, 'Sign in to create an auction.');
+      return;
+    }
+    submit.disabled = true;
+    setText(summary, '');
+    try {
+      const created = await createAuction(token, requestFromDraft(draftFromForm(values)));
+      ctx.auctions.remember(created);
+      location.hash = hrefOf({ name: 'auction', id: created.id });
+    } catch (error) {
+      // The server speaks the same violations; put them under their fields too.
+      if (error instanceof ApiError && error.details.length > 0) showViolations(values, error.details);
+      setText(summary, describeError(error));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  const updateSignedIn = () => {
+    signedOut.hidden = ctx.session.get().token !== null;
+  };
+  ctx.session.subscribe(updateSignedIn, signal);
+  updateSignedIn();
+  // "Not in the past" depends on the clock: keep the verdict current while the seller thinks.
+  startTicker(ctx.clock, () => null, refresh, signal);
+
+  return h(
+    'div',
+    { class: 'page' },
+    h('h1', { tabindex: -1 }, 'Sell'),
+    h('p', { class: 'lead' }, 'Set a start price and how it falls; buyers see the same schedule.'),
+    signedOut,
+    h('div', { class: 'sell-layout' }, form, preview.element),
+  );
+}
