@@ -1,0 +1,228 @@
+/**
+ * Everything a run shares: its own database and key prefix, the funded buyers, the engine
+ * (started once, on first use) and the memory sampler.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, type DbClient } from '@dutch/db';
+import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
+import type { Options } from './options.ts';
+import { freePort, RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
+import {
+  type Buyer,
+  benchDatabaseName,
+  createAuctions,
+  createDatabase,
+  createMembers,
+  databaseUrlFor,
+  dropDatabase,
+} from './seed.ts';
+
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = join(BENCH_DIR, '..');
+export const RESULTS_DIR = join(BENCH_DIR, 'results');
+export const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
+
+export interface Bench {
+  readonly options: Options;
+  readonly dbName: string;
+  readonly dbUrl: string;
+  /** The bench's own pool, for seeding and verification. */
+  readonly client: DbClient;
+  readonly redis: RedisClient;
+  readonly layout: KeyLayout;
+  readonly buyers: readonly Buyer[];
+  readonly buyerIds: readonly string[];
+  /** A scheduled auction: bids on it are refused at once, which warms caches and JIT. */
+  readonly warmupAuctionId: string;
+  readonly rss: RssSampler;
+  readonly shardOf: (auctionId: string) => number;
+  stack: Stack | null;
+  readonly servers: Set<ServerHandle>;
+  /** Requests answered per target process role (gateway, bare, sync), for CPU per request. */
+  readonly served: Map<string, number>;
+  readonly roles: Map<string, string>;
+  log(message: string): void;
+}
+
+const started = Date.now();
+export function log(message: string): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[${seconds}s] ${message}`);
+}
+
+/** Most buyers can afford their limit twice over; a fifth can afford little or nothing, so INSUFFICIENT_POINTS happens. */
+export function burstFunding(count: number, random = Math.random): number[] {
+  return Array.from({ length: count }, () => (random() < 0.8 ? 1_000 : 50 + Math.floor(random() * 350)));
+}
+
+export async function setUp(options: Options): Promise<Bench> {
+  const dbName = benchDatabaseName();
+  const dbUrl = databaseUrlFor(options.adminUrl, dbName);
+  log(`database ${dbName}: creating and migrating`);
+  await createDatabase(dbUrl);
+  const client = createDb(dbUrl, { max: 4, applicationName: 'bench' });
+  const redis = connectRedis({ url: options.redisUrl, clusterNodes: null });
+  const layout: KeyLayout = { prefix: `bench${randomBytes(4).toString('hex')}:`, shards: options.shards };
+
+  const t0 = Date.now();
+  const buyers = await createMembers(client.sql, burstFunding(options.buyers));
+  const [warmSeller] = await createMembers(client.sql, [0], 'seller');
+  const [warmup] = await createAuctions(
+    client,
+    [(warmSeller as Buyer).id],
+    1,
+    { stock: 1_000, perBuyerLimit: 5, startsAt: Date.now() + 3_600_000, durationSeconds: 600 },
+    'warm-up (scheduled)',
+  );
+  log(`seeded ${buyers.length.toLocaleString('en-US')} funded buyers with real tokens in ${Date.now() - t0} ms`);
+
+  const bench: Bench = {
+    options,
+    dbName,
+    dbUrl,
+    client,
+    redis,
+    layout,
+    buyers,
+    buyerIds: buyers.map((b) => b.id),
+    warmupAuctionId: (warmup as { id: string }).id,
+    rss: new RssSampler(() => [
+      ...(bench.stack?.launcher.pid === undefined ? [] : [bench.stack.launcher.pid]),
+      ...[...bench.servers].flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid])),
+    ]),
+    shardOf: (auctionId) => shardOf(auctionId, options.shards),
+    stack: null,
+    servers: new Set(),
+    served: new Map(),
+    roles: new Map(),
+    log,
+  };
+  bench.rss.start();
+  return bench;
+}
+
+export function engineEnv(bench: Bench, port: number): Record<string, string> {
+  const { options } = bench;
+  const env: Record<string, string> = {
+    DATABASE_URL: bench.dbUrl,
+    REDIS_URL: options.redisUrl,
+    KEY_PREFIX: bench.layout.prefix,
+    SHARDS: String(options.shards),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GATEWAY_WORKERS: String(options.workers),
+    CONSUMERS: String(options.consumers),
+    LOG_LEVEL: 'warn',
+    LOG_REQUESTS: 'false',
+    BID_RATE_PER_SECOND: '0',
+  };
+  if (options.batchSize !== null) env.BATCH_SIZE = String(options.batchSize);
+  return { ...env, ...profileEnv(options) };
+}
+
+/** With --profile, every process of the engine and of the references writes a V8 CPU profile on exit. */
+export function profileEnv(options: Options): Record<string, string> {
+  if (!options.profile) return {};
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const hook = join(BENCH_DIR, 'src/profiling/cpu-profile.mjs');
+  return {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(),
+    BENCH_PROFILE_DIR: PROFILE_DIR,
+  };
+}
+
+/** The real engine, as `npm start` runs it, started on first use. */
+export async function engine(bench: Bench): Promise<Stack> {
+  if (bench.stack !== null) return bench.stack;
+  const port = await freePort();
+  log(
+    `starting the engine (apps/gateway/src/start.ts): ${bench.options.workers} gateway workers, ${bench.options.consumers} consumers, ${bench.options.shards} shards, port ${port}`,
+  );
+  bench.stack = await startStack({ repoRoot: REPO_ROOT, env: engineEnv(bench, port) });
+  bench.roles.set(bench.stack.url, 'gateway');
+  await waitForShardOwners(bench);
+  log(
+    `engine up at ${bench.stack.url}; gateways ${bench.stack.gatewayPids().join(', ')}, consumers ${bench.stack.consumerPids().join(', ')}`,
+  );
+  return bench.stack;
+}
+
+/**
+ * Consumers balance shards between themselves in their first seconds. Wait until every
+ * shard is owned and no consumer holds more than its share, so a measurement never
+ * includes a shard handover.
+ */
+export async function waitForShardOwners(bench: Bench, timeoutMs = 30_000): Promise<void> {
+  const { shards, consumers } = bench.options;
+  const share = Math.ceil(shards / Math.max(1, consumers));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await bench.client.sql<{ pid: number; shards: number }[]>`
+      select pid, count(*)::int as shards from pg_locks
+      where locktype = 'advisory' and objsubid = 2 and granted
+        and database = (select oid from pg_database where datname = current_database())
+      group by pid`;
+    const total = rows.reduce((n, r) => n + r.shards, 0);
+    if (total === shards && rows.every((r) => r.shards <= share) && rows.length === Math.min(consumers, shards)) return;
+    if (Date.now() > deadline) {
+      log(`warning: shards not balanced after ${timeoutMs} ms (${JSON.stringify(rows)})`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function referenceServer(
+  bench: Bench,
+  script: 'bare-server.ts' | 'sync-server.ts',
+  env: Record<string, string> = {},
+): Promise<ServerHandle> {
+  const port = await freePort();
+  const server = await startServer(join(BENCH_DIR, 'src/servers', script), {
+    PORT: String(port),
+    WORKERS: String(bench.options.workers),
+    DATABASE_URL: bench.dbUrl,
+    ...profileEnv(bench.options),
+    ...env,
+  });
+  bench.servers.add(server);
+  bench.roles.set(server.url, script === 'bare-server.ts' ? 'bare' : 'sync');
+  return server;
+}
+
+export async function stopServer(bench: Bench, server: ServerHandle): Promise<void> {
+  await server.stop();
+  bench.servers.delete(server);
+}
+
+async function deleteKeys(redis: RedisClient, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+export async function tearDown(bench: Bench): Promise<void> {
+  bench.rss.stop();
+  for (const server of [...bench.servers]) await stopServer(bench, server).catch(() => {});
+  if (bench.stack !== null) {
+    log('stopping the engine');
+    await bench.stack.stop().catch((error: unknown) => log(`engine did not stop cleanly: ${String(error)}`));
+  }
+  await bench.client.close();
+  if (bench.options.keep) {
+    log(`kept database ${bench.dbName} and Redis keys ${bench.layout.prefix}*`);
+  } else {
+    const deleted = await deleteKeys(bench.redis, bench.layout.prefix);
+    await dropDatabase(bench.options.adminUrl, bench.dbName);
+    log(`dropped database ${bench.dbName} and ${deleted.toLocaleString('en-US')} Redis keys`);
+  }
+  await bench.redis.quit();
+}

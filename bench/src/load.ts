@@ -1,0 +1,213 @@
+/**
+ * Bids fired with autocannon's programmatic API. Every request picks a random buyer (their
+ * real token), a quantity and a fresh Idempotency-Key in setupRequest; every answer's body
+ * is kept (2xx and 409) so the run can account for each receipt afterwards.
+ *
+ * Latencies are every response's own time, kept exactly (not autocannon's histogram). For
+ * fixed-rate runs (overallRate) we also count what autocannon sent against the schedule:
+ * autocannon gives each connection a quota per second and skips, rather than queues, what
+ * a stalled connection could not send, so a shortfall is exactly the requests a stall hid.
+ */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { Buyer } from './seed.ts';
+import { Samples, type Summary, summarize } from './stats.ts';
+
+export interface LoadPlan {
+  readonly name: string;
+  readonly url: string;
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** Stop after this many requests instead of after durationSeconds. */
+  readonly amount?: number;
+  /** The buyer of the i-th request; random by default. */
+  readonly buyerFor?: (i: number) => number;
+  /** Requests per second across all connections; unset for a closed-loop (max) run. */
+  readonly overallRate?: number;
+  readonly buyers: readonly Buyer[];
+  /** The auction the i-th request bids on. */
+  readonly auctionFor: (i: number) => string;
+  readonly maxPrice?: number;
+  /** Quantities to pick from, uniformly (repeat a value to weight it). */
+  readonly quantities?: readonly number[];
+}
+
+/** One answered bid, as sent and as answered. */
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly buyer: number;
+  readonly auctionId: string;
+  readonly quantity: number;
+}
+
+export interface Schedule {
+  readonly rate: number;
+  readonly scheduled: number;
+  readonly sent: number;
+  readonly omitted: number;
+  /** Whole seconds in which fewer than 95% of that second's quota went out. */
+  readonly secondsBehind: number;
+}
+
+export interface LoadResult {
+  readonly name: string;
+  readonly connections: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly durationMs: number;
+  readonly sent: number;
+  readonly responses: number;
+  /** Responses per second. */
+  readonly rps: number;
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Error codes of non-2xx answers, e.g. SOLD_OUT. */
+  readonly codes: Readonly<Record<string, number>>;
+  readonly transportErrors: number;
+  readonly timeouts: number;
+  readonly latency: Summary;
+  readonly latencies: Float64Array;
+  /** When each response arrived (epoch ms), in arrival order. */
+  readonly answeredAt: Float64Array;
+  /** 2xx answers and 409s that name a receipt (the synchronous design's FAILED bids). */
+  readonly answers: readonly Answer[];
+  readonly schedule: Schedule | null;
+  /** Cores used per role during the run (see cpu.ts); filled in by the caller. */
+  readonly cpu: Readonly<Record<string, number>> | null;
+}
+
+/** Weighted towards single units, as real buyers are; sized so 1,000 units sell out exactly. */
+export const DEFAULT_QUANTITIES = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5];
+
+interface BidContext {
+  buyer: number;
+  quantity: number;
+  auctionId: string;
+}
+
+const CODE = /"code":"([A-Z_]+)"/;
+
+export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const { buyers } = plan;
+  const quantities = plan.quantities ?? DEFAULT_QUANTITIES;
+  const body = quantities.map((q) => JSON.stringify({ quantity: q, maxPrice: plan.maxPrice ?? 100 }));
+  const statuses: Record<string, number> = {};
+  const codes: Record<string, number> = {};
+  const answers: Answer[] = [];
+  const latencies = new Samples();
+  const answeredAt = new Samples();
+  const sentPerSecond: number[] = [];
+  let sent = 0;
+  let transportErrors = 0;
+  let started = 0;
+
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: '/',
+    setupRequest: (req, context) => {
+      const ctx = context as BidContext;
+      const i = sent++;
+      if (started > 0) {
+        const second = Math.floor((Date.now() - started) / 1000);
+        sentPerSecond[second] = (sentPerSecond[second] ?? 0) + 1;
+      }
+      const buyer = plan.buyerFor === undefined ? Math.floor(Math.random() * buyers.length) : plan.buyerFor(i);
+      const pick = Math.floor(Math.random() * quantities.length);
+      const auctionId = plan.auctionFor(i);
+      ctx.buyer = buyer;
+      ctx.quantity = quantities[pick] as number;
+      ctx.auctionId = auctionId;
+      req.path = `/auctions/${auctionId}/bids`;
+      req.headers = {
+        authorization: (buyers[buyer] as Buyer).authorization,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      };
+      req.body = body[pick] as string;
+      return req;
+    },
+    onResponse: (status, responseBody, context) => {
+      const ctx = context as BidContext;
+      const key = String(status);
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      if (status >= 200 && status < 300) {
+        answers.push({
+          status,
+          body: responseBody,
+          buyer: ctx.buyer,
+          auctionId: ctx.auctionId,
+          quantity: ctx.quantity,
+        });
+        return;
+      }
+      const code = CODE.exec(responseBody)?.[1] ?? 'UNKNOWN';
+      codes[code] = (codes[code] ?? 0) + 1;
+      if (status === 409 && responseBody.includes('"receiptId"')) {
+        answers.push({
+          status,
+          body: responseBody,
+          buyer: ctx.buyer,
+          auctionId: ctx.auctionId,
+          quantity: ctx.quantity,
+        });
+      }
+    },
+  };
+
+  const options: autocannon.Options = {
+    url: plan.url,
+    connections: plan.connections,
+    duration: plan.durationSeconds,
+    ...(plan.amount === undefined ? {} : { amount: plan.amount }),
+    requests: [request],
+    timeout: 10,
+    ...(plan.overallRate === undefined ? {} : { overallRate: Math.round(plan.overallRate) }),
+  };
+
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    started = Date.now();
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      answeredAt.push(Date.now());
+    });
+    instance.on('reqError', () => {
+      transportErrors++;
+    });
+  });
+
+  const finishedAt = result.finish.getTime();
+  const startedAt = result.start.getTime();
+  const durationMs = finishedAt - startedAt;
+  const responses = latencies.length;
+  let schedule: Schedule | null = null;
+  if (plan.overallRate !== undefined) {
+    const rate = Math.round(plan.overallRate);
+    const whole = Math.floor(plan.durationSeconds);
+    const scheduled = rate * whole;
+    const within = sentPerSecond.slice(0, whole).reduce((n, s) => n + (s ?? 0), 0);
+    let secondsBehind = 0;
+    for (let s = 0; s < whole; s++) if ((sentPerSecond[s] ?? 0) < rate * 0.95) secondsBehind++;
+    schedule = { rate, scheduled, sent: within, omitted: Math.max(0, scheduled - within), secondsBehind };
+  }
+  return {
+    name: plan.name,
+    connections: plan.connections,
+    startedAt,
+    finishedAt,
+    durationMs,
+    sent,
+    responses,
+    rps: responses / (durationMs / 1000),
+    statuses,
+    codes,
+    transportErrors: Math.max(transportErrors - result.timeouts, 0),
+    timeouts: result.timeouts,
+    latency: summarize(latencies.values()),
+    latencies: Float64Array.from(latencies.values()),
+    answeredAt: Float64Array.from(answeredAt.values()),
+    answers,
+    schedule,
+    cpu: null,
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The processes a run measures: the real engine (`apps/gateway/src/start.ts`: migrate, gateway
+ * workers on node:cluster, consumer processes) and the reference servers, all as children of
+ * the bench, plus a /proc sampler for their memory.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Direct children of a process, from /proc/<pid>/task/<tid>/children (every thread). */
+export function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        if (text !== '') found.push(...text.split(/\s+/).map(Number));
+      } catch {
+        // the thread ended
+      }
+    }
+  } catch {
+    // the process ended
+  }
+  return found;
+}
+
+export function descendantsOf(pid: number): number[] {
+  const all: number[] = [];
+  const queue = childrenOf(pid);
+  while (queue.length > 0) {
+    const next = queue.shift() as number;
+    all.push(next);
+    queue.push(...childrenOf(next));
+  }
+  return all;
+}
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Resident set size in bytes (VmRSS), or null when the process is gone. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export type Role = 'launcher' | 'gateway' | 'consumer' | 'bare' | 'sync' | 'other';
+
+export function roleOf(command: string): Role {
+  if (command.includes('apps/gateway/src/server.ts')) return 'gateway';
+  if (command.includes('apps/consumer/src/main.ts')) return 'consumer';
+  if (command.includes('apps/gateway/src/start.ts')) return 'launcher';
+  if (command.includes('servers/bare-server.ts')) return 'bare';
+  if (command.includes('servers/sync-server.ts')) return 'sync';
+  return 'other';
+}
+
+export interface PeakRss {
+  readonly role: Role;
+  readonly pid: number;
+  readonly peakBytes: number;
+}
+
+/**
+ * Samples VmRSS of every descendant of the given roots every `intervalMs`. Peaks are kept
+ * per process since the last reset(), so a scenario reports its own peaks.
+ */
+export class RssSampler {
+  private readonly peaks = new Map<number, PeakRss>();
+  private readonly roles = new Map<number, Role>();
+  private timer: NodeJS.Timeout | null = null;
+  private tick = 0;
+  private pids: number[] = [];
+
+  constructor(
+    private readonly roots: () => number[],
+    private readonly intervalMs = 100,
+  ) {}
+
+  start(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+    this.sample();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  reset(): void {
+    this.peaks.clear();
+  }
+
+  /** Peak RSS per process since the last reset, largest first. */
+  snapshot(): PeakRss[] {
+    this.sample();
+    return [...this.peaks.values()].sort((a, b) => b.peakBytes - a.peakBytes);
+  }
+
+  private sample(): void {
+    // Re-discover the tree every second: supervised processes may restart.
+    if (this.tick++ % Math.max(1, Math.round(1000 / this.intervalMs)) === 0) {
+      this.pids = this.roots().flatMap((root) => [root, ...descendantsOf(root)]);
+      for (const pid of this.pids) if (!this.roles.has(pid)) this.roles.set(pid, roleOf(commandLine(pid)));
+    }
+    for (const pid of this.pids) {
+      const rss = rssBytes(pid);
+      if (rss === null) continue;
+      const role = this.roles.get(pid) ?? 'other';
+      const previous = this.peaks.get(pid);
+      if (previous === undefined || rss > previous.peakBytes) this.peaks.set(pid, { role, pid, peakBytes: rss });
+    }
+  }
+}
+
+export function peakByRole(peaks: readonly PeakRss[], role: Role): PeakRss | null {
+  return peaks.filter((p) => p.role === role).sort((a, b) => b.peakBytes - a.peakBytes)[0] ?? null;
+}
+
+/** Waits for a child's exit, killing it after graceMs. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const family = child.pid === undefined ? [] : descendantsOf(child.pid);
+  child.kill(signal);
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+    for (const pid of family) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface Stack {
+  readonly url: string;
+  readonly launcher: ChildProcess;
+  gatewayPids(): number[];
+  consumerPids(): number[];
+  output(): string;
+  /** Warning and error lines the engine logged since the last call, tallied by message. */
+  takeWarnings(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** pino JSON lines by their msg (and error message); anything else by its first 100 characters. */
+export function warningKey(line: string): string {
+  try {
+    const parsed = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+    const detail = parsed.err?.message === undefined ? '' : ` (${parsed.err.message.slice(0, 80)})`;
+    return `${parsed.msg ?? line.slice(0, 100)}${detail}`;
+  } catch {
+    return line.slice(0, 100);
+  }
+}
+
+export interface StackOptions {
+  readonly repoRoot: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/** `node --import tsx apps/gateway/src/start.ts`, as `npm start` runs it; resolves once it prints its URL. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const start = join(options.repoRoot, 'apps/gateway/src/start.ts');
+  const launcher = spawn(process.execPath, ['--import', 'tsx', start], {
+    cwd: options.repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  launcher.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  const warnings = new Map<string, number>();
+  let partial = '';
+  launcher.stderr?.on('data', (chunk) => {
+    out += chunk;
+    partial += chunk;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '' || line.startsWith('    at ')) continue;
+      const key = warningKey(line);
+      warnings.set(key, (warnings.get(key) ?? 0) + 1);
+    }
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the engine did not start within ${options.timeoutMs ?? 60_000} ms:\n${out}`)),
+      options.timeoutMs ?? 60_000,
+    );
+    const poll = setInterval(() => {
+      const match = /Live auctions\s+(http:\/\/localhost:\d+)\//.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve((match[1] as string).replace('localhost', '127.0.0.1'));
+      }
+    }, 50);
+    launcher.once('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      reject(new Error(`the engine exited with ${code} before starting:\n${out}`));
+    });
+  });
+  const byRole = (role: Role) =>
+    launcher.pid === undefined ? [] : descendantsOf(launcher.pid).filter((pid) => roleOf(commandLine(pid)) === role);
+  return {
+    url,
+    launcher,
+    gatewayPids: () => byRole('gateway'),
+    consumerPids: () => byRole('consumer'),
+    output: () => out,
+    takeWarnings() {
+      const taken = Object.fromEntries(warnings);
+      warnings.clear();
+      return taken;
+    },
+    async stop() {
+      await stopChild(launcher, 'SIGTERM', 25_000);
+    },
+  };
+}
+
+export interface ServerHandle {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Forks a bench reference server (a node:cluster primary) and waits for it to listen. */
+export async function startServer(
+  script: string,
+  env: Readonly<Record<string, string>>,
+  timeoutMs = 30_000,
+): Promise<ServerHandle> {
+  const child = fork(script, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs);
+    child.on('message', (message: { type?: string; port?: number }) => {
+      if (message?.type === 'listening' && message.port !== undefined) {
+        clearTimeout(timer);
+        resolve(message.port);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before listening`));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child, 'SIGTERM', 10_000) };
+}

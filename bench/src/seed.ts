@@ -1,0 +1,133 @@
+/**
+ * The data a run bids with, written straight into its own fresh database: members with real
+ * bearer tokens (issued by the gateway's own token code, only the SHA-256 of the secret
+ * stored), points charged through the ledger, and auctions built with auctionValues().
+ */
+import { randomBytes } from 'node:crypto';
+import { type AuctionTermsRow, auctions, auctionValues, type DbClient, migrate, type Sql, termsOf } from '@dutch/db';
+import type { AuctionDraft, AuctionTerms } from '@dutch/domain';
+import postgres from 'postgres';
+import { v4 as uuidv4 } from 'uuid';
+import { issueToken } from '../../apps/gateway/src/auth/tokens.ts';
+
+export interface Buyer {
+  readonly id: string;
+  readonly token: string;
+  /** "Bearer <token>", prebuilt for the hot loop. */
+  readonly authorization: string;
+}
+
+export interface SeededAuction {
+  readonly id: string;
+  readonly terms: AuctionTerms;
+}
+
+export function benchDatabaseName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').replace(/\..*$/, '').toLowerCase();
+  return `dutch_bench_${stamp}_${randomBytes(3).toString('hex')}`;
+}
+
+export function databaseUrlFor(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates and migrates a fresh database. */
+export async function createDatabase(url: string): Promise<void> {
+  await migrate(url);
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`drop database if exists ${sql(name)} with (force)`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Members with the given points, each with a real token; charges go through the ledger. */
+export async function createMembers(sql: Sql, points: readonly number[], name = 'buyer'): Promise<Buyer[]> {
+  const members = points.map(() => ({ id: uuidv4(), token: issueToken() }));
+  const chunk = 5_000;
+  for (let i = 0; i < members.length; i += chunk) {
+    const part = members.slice(i, i + chunk);
+    const partPoints = points.slice(i, i + chunk);
+    await sql.begin(async (tx) => {
+      await tx`
+        insert into members (id, name, points)
+        select id, ${name} || ' ' || (${i}::int + ord), p
+        from unnest(${part.map((m) => m.id)}::uuid[], ${[...partPoints]}::int8[]) with ordinality as t(id, p, ord)`;
+      await tx`
+        insert into member_tokens (id, member_id, secret_hash)
+        select t.id, t.member_id, decode(t.hash, 'hex')
+        from unnest(${part.map((m) => m.token.tokenId)}::uuid[], ${part.map((m) => m.id)}::uuid[],
+                    ${part.map((m) => m.token.secretHash.toString('hex'))}::text[]) as t(id, member_id, hash)`;
+      const charged = part.map((m, j) => [m.id, partPoints[j] as number] as const).filter(([, p]) => p > 0);
+      if (charged.length > 0) {
+        await tx`
+          insert into points_ledger (kind, to_member, amount)
+          select 'charge', id, p from unnest(${charged.map(([id]) => id)}::uuid[], ${charged.map(([, p]) => p)}::int8[]) as t(id, p)`;
+      }
+    });
+  }
+  return members.map((m) => ({ id: m.id, token: m.token.token, authorization: `Bearer ${m.token.token}` }));
+}
+
+/** Tops every member up by `amount` points, through the ledger. */
+export async function chargeAll(sql: Sql, ids: readonly string[], amount: number): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`update members set points = points + ${amount} where id = any(${[...ids]}::uuid[])`;
+    await tx`
+      insert into points_ledger (kind, to_member, amount)
+      select 'charge', id, ${amount}::int8 from unnest(${[...ids]}::uuid[]) as t(id)`;
+  });
+}
+
+export interface AuctionShape {
+  readonly stock: number;
+  readonly perBuyerLimit: number;
+  /** Default: now - 1 s (running at once). */
+  readonly startsAt?: number;
+  readonly durationSeconds?: number;
+}
+
+/**
+ * Auctions written directly, priced 100 dropping 1 a minute: running from startsAt for an
+ * hour. Auction i is sold by sellerIds[i % length] (one seller per auction, as in a real
+ * market, or every settlement would also queue on one seller's row).
+ */
+export async function createAuctions(
+  client: DbClient,
+  sellerIds: readonly string[],
+  count: number,
+  shape: AuctionShape,
+  title: string,
+): Promise<SeededAuction[]> {
+  const startsAt = shape.startsAt ?? Date.now() - 1_000;
+  const draft: AuctionDraft = {
+    title,
+    description: 'benchmark',
+    startPrice: 100,
+    floorPrice: null,
+    priceDrop: { kind: 'constant', amount: 1 },
+    dropIntervalSeconds: 60,
+    startsAt,
+    endsAt: startsAt + (shape.durationSeconds ?? 3600) * 1000,
+    stock: shape.stock,
+    perBuyerLimit: shape.perBuyerLimit,
+    showStock: true,
+  };
+  const values = Array.from({ length: count }, (_, i) =>
+    auctionValues(uuidv4(), sellerIds[i % sellerIds.length] as string, draft),
+  );
+  const rows = await client.db.insert(auctions).values(values).returning();
+  return rows.map((row) => ({ id: row.id, terms: termsOf(row as AuctionTermsRow) }));
+}
+
+export async function pointsOf(sql: Sql, ids: readonly string[]): Promise<Map<string, number>> {
+  const rows = await sql<{ id: string; points: number }[]>`
+    select id, points from members where id = any(${[...ids]}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, r.points]));
+}

@@ -1,0 +1,151 @@
+/**
+ * Reference (b): the synchronous design the async engine replaces. Each bid is settled inside
+ * its HTTP request: one transaction per bid, under the auction's row lock (SELECT ... FOR
+ * UPDATE), deciding with the same domain rules, writing the same receipts, points and ledger
+ * rows as the consumer, and answering 200 (PURCHASED) or 409 (FAILED, with the reason).
+ * Auth, validation and admission are the gateway's (tokens checked against their hashes,
+ * admitBid at the server clock); only the queue is missing.
+ */
+import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, createDb, termsOf } from '@dutch/db';
+import { type AuctionTerms, admitBid, HELD_STATUSES, settleBids } from '@dutch/domain';
+import { Hono } from 'hono';
+import { v7 as uuidv7 } from 'uuid';
+import { bearerOf, parseToken, secretMatches } from '../../../apps/gateway/src/auth/tokens.ts';
+import { runCluster } from './cluster.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+await runCluster(() => {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined) throw new Error('DATABASE_URL is required');
+  const { sql } = createDb(url, { max: Number(process.env.PG_POOL_SIZE ?? 10), applicationName: 'bench sync' });
+  const tokens = new Map<string, Promise<{ memberId: string; hash: Buffer; revoked: boolean } | null>>();
+  const auctions = new Map<string, Promise<AuctionTerms | null>>();
+
+  const tokenOf = (tokenId: string) => {
+    let entry = tokens.get(tokenId);
+    if (entry === undefined) {
+      entry = sql<{ memberId: string; hash: Buffer; revoked: boolean }[]>`
+        select member_id as "memberId", secret_hash as hash, revoked_at is not null as revoked
+        from member_tokens where id = ${tokenId}`.then((rows) => rows[0] ?? null);
+      tokens.set(tokenId, entry);
+    }
+    return entry;
+  };
+  const auctionOf = (id: string) => {
+    let entry = auctions.get(id);
+    if (entry === undefined) {
+      entry = sql<AuctionTermsRow[]>`
+        select ${sql.unsafe(AUCTION_TERMS_COLUMNS)} from auctions where id = ${id} and deleted_at is null`.then(
+        (rows) => (rows[0] === undefined ? null : termsOf(rows[0])),
+      );
+      auctions.set(id, entry);
+    }
+    return entry;
+  };
+  const error = (code: string, message: string, extra: Record<string, unknown> = {}) => ({
+    error: { code, message },
+    ...extra,
+  });
+
+  const app = new Hono();
+  app.post('/auctions/:id/bids', async (c) => {
+    const credential = parseToken(bearerOf(c.req.header('authorization')) ?? '');
+    const token = credential === null ? null : await tokenOf(credential.tokenId);
+    if (credential === null || token === null || token.revoked || !secretMatches(credential.secret, token.hash)) {
+      return c.json(error('UNAUTHENTICATED', 'A valid bearer token is required.'), 401);
+    }
+    let body: { quantity?: unknown; maxPrice?: unknown };
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json(error('INVALID_REQUEST', 'body: not JSON'), 400);
+    }
+    const { quantity, maxPrice } = body;
+    if (!Number.isSafeInteger(quantity) || !Number.isSafeInteger(maxPrice)) {
+      return c.json(error('INVALID_REQUEST', 'quantity and maxPrice must be whole numbers'), 400);
+    }
+    const auctionId = c.req.param('id');
+    const terms = UUID.test(auctionId) ? await auctionOf(auctionId) : null;
+    if (terms === null) return c.json(error('NOT_FOUND', 'No such auction.'), 404);
+
+    const buyerId = token.memberId;
+    const acceptedAt = Date.now();
+    // Stock is only known under the lock: admission checks everything else here.
+    const bid = { buyerId, quantity: quantity as number, maxPrice: maxPrice as number };
+    const admitted = admitBid(terms, Number.MAX_SAFE_INTEGER, bid, acceptedAt);
+    if (!admitted.ok) {
+      return c.json(
+        error(admitted.error.code, admitted.error.message),
+        admitted.error.code === 'INVALID_REQUEST' ? 400 : 409,
+      );
+    }
+    const { unitPrice } = admitted.value;
+    const receiptId = uuidv7();
+
+    const outcome = await sql.begin(async (tx) => {
+      const [auction] = await tx<{ stock: number; settledCount: number; deleted: boolean }[]>`
+        select stock, settled_count as "settledCount", deleted_at is not null as deleted
+        from auctions where id = ${auctionId} for update`;
+      if (auction === undefined) throw new Error(`auction ${auctionId} vanished`);
+      const lockedAt = Date.now();
+      // Read after the lock, in statements of their own: under READ COMMITTED a statement sees
+      // the snapshot taken when it started, so a read folded into the locking statement would
+      // miss what the transaction it waited for committed (the bench caught exactly that).
+      const [members, held] = await Promise.all([
+        tx<{ id: string; points: number }[]>`
+          select id, points from members where id = any(${[buyerId, terms.sellerId]}::uuid[]) order by id for update`,
+        tx<{ held: number }[]>`
+          select coalesce(sum(quantity), 0)::int8 as held from receipts
+          where auction_id = ${auctionId} and buyer_id = ${buyerId} and status = any(${[...HELD_STATUSES]}::text[])`,
+      ]);
+      const settlement = settleBids(
+        terms,
+        {
+          stock: auction.stock,
+          points: new Map(members.map((m) => [m.id, m.points])),
+          held: new Map([[buyerId, held[0]?.held ?? 0]]),
+          withdrawn: auction.deleted,
+        },
+        [{ receiptId, buyerId, quantity: bid.quantity, unitPrice, acceptedAt }],
+      );
+      const result = settlement.outcomes[0];
+      if (result === undefined) throw new Error('settlement decided nothing');
+      const seq = auction.settledCount + 1;
+      const settledAt = Date.now();
+      const writes = [
+        tx`insert into receipts (id, auction_id, buyer_id, seller_id, quantity, unit_price, total, status, failure_reason,
+                                 accepted_at, settled_at, stream_id, settle_seq)
+           values (${receiptId}, ${auctionId}, ${buyerId}, ${terms.sellerId}, ${result.quantity}, ${unitPrice},
+                   ${result.total}, ${result.status}, ${result.status === 'FAILED' ? result.reason : null},
+                   'epoch'::timestamptz + ${acceptedAt}::int8 * interval '1 millisecond',
+                   'epoch'::timestamptz + ${settledAt}::int8 * interval '1 millisecond',
+                   ${`${lockedAt}-${seq}`}, ${seq})`,
+        tx`update auctions set stock = ${settlement.stockAfter}, settled_count = ${seq} where id = ${auctionId}`,
+      ];
+      if (result.status === 'PURCHASED') {
+        writes.push(
+          tx`update members m set points = m.points + d.delta
+             from unnest(${[...settlement.pointDeltas.keys()]}::uuid[], ${[...settlement.pointDeltas.values()]}::int8[]) as d(id, delta)
+             where m.id = d.id`,
+          tx`insert into points_ledger (kind, from_member, to_member, amount, receipt_id)
+             values ('purchase', ${buyerId}, ${terms.sellerId}, ${result.total}, ${receiptId})`,
+        );
+      }
+      await Promise.all(writes);
+      return result;
+    });
+
+    const receipt = {
+      receiptId,
+      status: outcome.status,
+      acceptedAt: new Date(acceptedAt).toISOString(),
+      unitPrice,
+      quantity: outcome.quantity,
+      total: outcome.total,
+    };
+    if (outcome.status === 'PURCHASED') return c.json(receipt, 200);
+    return c.json(error(outcome.reason, `Bid not served: ${outcome.reason}`, receipt), 409);
+  });
+  return app.fetch;
+});
