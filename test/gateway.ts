@@ -31,7 +31,8 @@ export interface TestGateway {
   travel(ms: number): void;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   signUp(name?: string, points?: number): Promise<{ id: string; token: string }>;
-  createAuction(token: string, overrides?: Record<string, unknown>): Promise<any>;
+  /** `startsIn` (ms from the test clock, default 60 s) keeps startsAt and endsAt on one reading of the clock. */
+  createAuction(token: string, overrides?: Record<string, unknown> & { startsIn?: number }): Promise<any>;
   /** Lets the consumer settle everything queued so far. */
   settle(): Promise<number>;
   close(): Promise<void>;
@@ -121,8 +122,8 @@ export async function startTestGateway(
         await request('POST', '/members/me/points', { token: created.body.token, body: { amount: points } });
       return { id: created.body.id, token: created.body.token };
     },
-    async createAuction(token, overrides = {}) {
-      const startsAt = clock() + 60_000;
+    async createAuction(token, { startsIn = 60_000, ...overrides } = {}) {
+      const startsAt = clock() + startsIn;
       const body = {
         title: 'Vintage camera',
         startPrice: 1000,
