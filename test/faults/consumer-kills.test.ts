@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../invariants.ts';
 import { burst, prng } from '../load.ts';
 import { bidJobs, openMarket } from '../market.ts';
-import { waitFor } from '../wait.ts';
 import {
   type FaultStack,
   pendingAt,
-  pendingEntries,
   reportFigures,
-  settledCount,
+  settleAndAssert,
   sleep,
   startFaultStack,
   unsettledEntries,
@@ -75,19 +72,7 @@ describe('consumers killed during a burst', () => {
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
     expect(report.accepted.length).toBeGreaterThan(BIDS / 2);
 
-    const ids = report.accepted.map((bid) => bid.receiptId);
-    await waitFor(async () => (await settledCount(stack.db, ids)) === ids.length, 180_000, 'every receipt settled');
-    await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
-
-    const checked = await assertInvariants({
-      sql: stack.db.sql,
-      accepted: report.accepted,
-      auctionIds: market.auctions.map((a) => a.id),
-      charged: market.charged,
-      initialPoints: market.initialPoints,
-      exact: true,
-      redis: { client: stack.redisClient, layout: stack.layout },
-    });
+    const checked = await settleAndAssert(stack, market, report.accepted);
     for (const consumer of stack.consumers) {
       expect(consumer.unexpectedExits(), `${consumer.name}:\n${consumer.output().slice(-3_000)}`).toBe(0);
     }

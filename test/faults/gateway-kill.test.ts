@@ -1,10 +1,9 @@
 import { decodeIdempotencyRecord, idempotencyClaimKey } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../invariants.ts';
 import { type AcceptedBid, type BidJob, burst, inFlightAt, prng } from '../load.ts';
 import { bidJobs, openMarket } from '../market.ts';
 import { waitFor } from '../wait.ts';
-import { type FaultStack, pendingEntries, reportFigures, settledCount, sleep, startFaultStack } from './harness.ts';
+import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
 
 /**
  * Fault 4: a gateway process SIGKILLed in the middle of a burst and started again on its port.
@@ -122,20 +121,7 @@ describe('a gateway killed during a burst', () => {
       });
     }
 
-    const ids = report.accepted.map((bid) => bid.receiptId);
-    await waitFor(async () => (await settledCount(stack.db, ids)) === ids.length, 180_000, 'every receipt settled');
-    await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
-
-    const checked = await assertInvariants({
-      sql: stack.db.sql,
-      accepted: report.accepted,
-      auctionIds: market.auctions.map((a) => a.id),
-      charged: market.charged,
-      initialPoints: market.initialPoints,
-      // One receipt per Idempotency-Key: a bid queued just before the kill was not queued again.
-      exact: true,
-      redis: { client: stack.redisClient, layout: stack.layout },
-    });
+    const checked = await settleAndAssert(stack, market, report.accepted);
 
     reportFigures('gateway-kill', {
       bidsSent: report.sent,

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient, migrate } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, streamKey } from '@dutch/stream';
+import { assertInvariants, type InvariantReport } from '../invariants.ts';
+import type { AcceptedBid } from '../load.ts';
+import type { Market } from '../market.ts';
 import {
   type EngineEnv,
   type EngineProcess,
@@ -12,6 +15,7 @@ import {
 import { type PrivatePostgres, startPrivatePostgres } from '../servers/postgres-server.ts';
 import { type PrivateRedis, startPrivateRedis } from '../servers/redis-server.ts';
 import { createSandbox, type Sandbox } from '../servers/sandbox.ts';
+import { waitFor } from '../wait.ts';
 
 /** The whole engine as real processes, on a Redis and a PostgreSQL of the test's own. */
 export interface FaultStack {
@@ -81,6 +85,30 @@ export async function startFaultStack(label: string, options: FaultStackOptions 
     await sandbox.cleanup();
     throw error;
   }
+}
+
+/**
+ * After a drill: waits until every 202 is settled and nothing is left pending, then holds the
+ * outcome to every invariant exactly: one receipt per 202 (no bid lost, none queued twice), each
+ * outcome the rules' own (nothing FAILED because of the fault), ledger, stock, dead letters.
+ */
+export async function settleAndAssert(
+  stack: FaultStack,
+  market: Market,
+  accepted: readonly AcceptedBid[],
+): Promise<InvariantReport> {
+  const ids = accepted.map((bid) => bid.receiptId);
+  await waitFor(async () => (await settledCount(stack.db, ids)) === ids.length, 180_000, 'every receipt settled');
+  await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
+  return assertInvariants({
+    sql: stack.db.sql,
+    accepted,
+    auctionIds: market.auctions.map((a) => a.id),
+    charged: market.charged,
+    initialPoints: market.initialPoints,
+    exact: true,
+    redis: { client: stack.redisClient, layout: stack.layout },
+  });
 }
 
 /** Receipts in Postgres among `ids`. */

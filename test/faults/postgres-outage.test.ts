@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../invariants.ts';
 import { burst, inFlightAt } from '../load.ts';
 import { api, bidJobs, openMarket } from '../market.ts';
 import { waitFor } from '../wait.ts';
-import { type FaultStack, pendingEntries, reportFigures, settledCount, sleep, startFaultStack } from './harness.ts';
+import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
 
 /**
  * Fault 3: PostgreSQL stopped for 5 s in the middle of a burst, then started again.
@@ -96,21 +95,7 @@ describe('PostgreSQL stopped during a burst', () => {
     expect(readsDuring.length).toBeGreaterThan(0);
     for (const read of readsDuring) expect(read.status).toBe(503);
 
-    const ids = report.accepted.map((bid) => bid.receiptId);
-    await waitFor(async () => (await settledCount(stack.db, ids)) === ids.length, 180_000, 'every receipt settled');
-    await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
-
-    const checked = await assertInvariants({
-      sql: stack.db.sql,
-      accepted: report.accepted,
-      auctionIds: market.auctions.map((a) => a.id),
-      charged: market.charged,
-      // Every outcome is the rules' outcome: nothing FAILED because Postgres was away.
-      initialPoints: market.initialPoints,
-      exact: true,
-      // No dead letters, nothing pending.
-      redis: { client: stack.redisClient, layout: stack.layout },
-    });
+    const checked = await settleAndAssert(stack, market, report.accepted);
     // Backed off and retried: no consumer (or gateway) exited, let alone crash-looped.
     for (const process of [...stack.gateways, ...stack.consumers])
       expect(process.unexpectedExits(), `${process.name}:\n${process.output().slice(-3_000)}`).toBe(0);

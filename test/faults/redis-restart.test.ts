@@ -1,11 +1,11 @@
 import { allStreamKeys } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, checkInvariants } from '../invariants.ts';
+import { checkInvariants } from '../invariants.ts';
 import { burst, inFlightAt } from '../load.ts';
 import { api, bidJobs, openMarket } from '../market.ts';
 import { startConsumerProcess } from '../processes.ts';
 import { waitFor } from '../wait.ts';
-import { type FaultStack, pendingEntries, reportFigures, settledCount, sleep, startFaultStack } from './harness.ts';
+import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
 
 /**
  * Fault 2: Redis killed (kill -9: no shutdown, no last flush) in the middle of a burst and
@@ -62,19 +62,7 @@ describe('Redis restarted during a burst', () => {
     expect(report.unanswered).toBe(0);
     const interrupted = report.accepted.filter((bid) => bid.interrupted);
 
-    const ids = report.accepted.map((bid) => bid.receiptId);
-    await waitFor(async () => (await settledCount(stack.db, ids)) === ids.length, 180_000, 'every receipt settled');
-    await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
-
-    const checked = await assertInvariants({
-      sql: stack.db.sql,
-      accepted: report.accepted,
-      auctionIds: market.auctions.map((a) => a.id),
-      charged: market.charged,
-      initialPoints: market.initialPoints,
-      exact: true,
-      redis: { client: stack.redisClient, layout: stack.layout },
-    });
+    const checked = await settleAndAssert(stack, market, report.accepted);
     // Nothing crashed because Redis went away for a moment.
     for (const process of [...stack.gateways, ...stack.consumers])
       expect(process.unexpectedExits(), `${process.name}:\n${process.output().slice(-3_000)}`).toBe(0);

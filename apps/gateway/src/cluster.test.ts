@@ -15,6 +15,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyOnceOverHttp } from '../../../test/buy-once.ts';
 import { type Reply, startTestGateway, type TestGateway } from '../../../test/gateway.ts';
 import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
 import { type ClusterNode, type RedisCluster, startRedisCluster } from '../../../test/redis-cluster.ts';
@@ -400,47 +401,7 @@ describe('the compose topology on a Redis Cluster', () => {
         'the consumer to announce itself under its default name',
       );
 
-      // biome-ignore lint/suspicious/noExplicitAny: the test asserts on the JSON it reads.
-      const post = async (path: string, body: unknown, token?: string): Promise<any> => {
-        const response = await fetch(`${base}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(body),
-        });
-        return response.json();
-      };
-      const seller = await post('/members', { name: 'seller' });
-      const buyer = await post('/members', { name: 'buyer' });
-      await post('/members/me/points', { amount: 1000 }, buyer.token);
-      const startsAt = Date.now() + 500;
-      const auction = await post(
-        '/auctions',
-        {
-          title: 'Lamp',
-          startPrice: 100,
-          priceDrop: { kind: 'constant', amount: 10 },
-          dropIntervalSeconds: 60,
-          startsAt: new Date(startsAt).toISOString(),
-          endsAt: new Date(startsAt + 600_000).toISOString(),
-          stock: 3,
-          perBuyerLimit: 1,
-        },
-        seller.token,
-      );
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startsAt - Date.now() + 50)));
-      const bid = await post(`/auctions/${auction.id}/bids`, { quantity: 1, maxPrice: 100 }, buyer.token);
-      expect(bid.status, JSON.stringify(bid)).toBe('PENDING');
-      const settled = await waitFor(
-        async () => {
-          const response = await fetch(`${base}/receipts/${bid.receiptId}`, {
-            headers: { authorization: `Bearer ${buyer.token}` },
-          });
-          const receipt = (await response.json()) as { status: string };
-          return receipt.status === 'PENDING' ? undefined : receipt;
-        },
-        20_000,
-        'settlement by the consumer process',
-      );
+      const { settled } = await buyOnceOverHttp(base);
       expect(settled.status).toBe('PURCHASED');
 
       gateway.child.kill('SIGINT');

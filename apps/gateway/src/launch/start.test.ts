@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../../../packages/stream/src/redis.ts';
+import { buyOnceOverHttp } from '../../../../test/buy-once.ts';
 import { deleteKeys, randomPrefix } from '../../../../test/redis.ts';
 import { adminUrl, databaseUrl, redisUrl } from '../../../../test/urls.ts';
 import { waitFor } from '../../../../test/wait.ts';
@@ -63,47 +64,7 @@ describe('npm start (the launcher)', () => {
     );
     expect(run.output()).toContain(`API docs       ${base}/docs`);
 
-    // biome-ignore lint/suspicious/noExplicitAny: the test asserts on the JSON it reads.
-    const post = async (path: string, body: unknown, token?: string): Promise<any> => {
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      return response.json();
-    };
-    const seller = await post('/members', { name: 'seller' });
-    const buyer = await post('/members', { name: 'buyer' });
-    await post('/members/me/points', { amount: 1000 }, buyer.token);
-    const startsAt = Date.now() + 500;
-    const auction = await post(
-      '/auctions',
-      {
-        title: 'Lamp',
-        startPrice: 100,
-        priceDrop: { kind: 'constant', amount: 10 },
-        dropIntervalSeconds: 60,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(startsAt + 600_000).toISOString(),
-        stock: 3,
-        perBuyerLimit: 1,
-      },
-      seller.token,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    const bid = await post(`/auctions/${auction.id}/bids`, { quantity: 1, maxPrice: 100 }, buyer.token);
-    expect(bid.status).toBe('PENDING');
-    const settled = await waitFor(
-      async () => {
-        const response = await fetch(`${base}/receipts/${bid.receiptId}`, {
-          headers: { authorization: `Bearer ${buyer.token}` },
-        });
-        const receipt = (await response.json()) as { status: string };
-        return receipt.status === 'PENDING' ? undefined : receipt;
-      },
-      20_000,
-      'settlement by the launched consumer',
-    );
+    const { settled } = await buyOnceOverHttp(base);
     expect(settled.status).toBe('PURCHASED');
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
