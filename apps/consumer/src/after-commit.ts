@@ -2,6 +2,7 @@ import {
   CONSUMER_GROUP,
   encodeEvent,
   eventsChannel,
+  execPipeline,
   type KeyLayout,
   pendingReceiptsKey,
   type RedisClient,
@@ -29,9 +30,7 @@ export async function afterCommit(
   if (bids.length > 0) {
     pipeline.hdel(pendingReceiptsKey(layout, shard), ...bids.map((bid) => bid.receiptId));
   }
-  const results = await pipeline.exec();
-  const failed = results?.find(([error]) => error !== null)?.[0];
-  if (failed) throw failed;
+  await execPipeline(pipeline);
   if (settlement.stockChanged) {
     const soldCount = settlement.initialStock - settlement.stock;
     await redis.publish(

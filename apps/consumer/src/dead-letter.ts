@@ -1,9 +1,11 @@
 import type { Sql } from '@dutch/db';
 import {
+  type BidMessage,
   CONSUMER_GROUP,
   deadLetterKey,
   decodeMessage,
   decodePendingReceipt,
+  execPipeline,
   type KeyLayout,
   type PendingReceipt,
   pendingReceiptsKey,
@@ -16,15 +18,6 @@ import { isTransientError } from './errors.ts';
 import { lockAuction } from './locked-auction.ts';
 import type { Fence } from './shard-locks.ts';
 import type { RawEntry } from './stream-io.ts';
-
-interface FailedBid {
-  readonly receiptId: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly acceptedAt: number;
-}
 
 export interface DeadLetterContext {
   readonly sql: Sql;
@@ -88,16 +81,15 @@ export async function deadLetter(
   );
   pipeline.xack(streamKey(ctx.layout, shard), CONSUMER_GROUP, entry.id);
   if (pending !== null) pipeline.hdel(pendingReceiptsKey(ctx.layout, shard), pending.id);
-  const results = await pipeline.exec();
-  const failed = results?.find(([error]) => error !== null)?.[0];
-  if (failed) throw failed;
+  await execPipeline(pipeline);
   ctx.logger.warn({ streamId: entry.id, shard, deliveries, reason, receiptId }, 'entry dead-lettered');
 }
 
 /** An undecodable entry may still name its receipt; the gateway's pending copy has the rest. */
-function bidOf(pending: PendingReceipt | null): FailedBid | null {
+function bidOf(pending: PendingReceipt | null): BidMessage | null {
   if (pending === null) return null;
   return {
+    kind: 'bid',
     receiptId: pending.id,
     auctionId: pending.auctionId,
     buyerId: pending.buyerId,
@@ -107,7 +99,7 @@ function bidOf(pending: PendingReceipt | null): FailedBid | null {
   };
 }
 
-async function failBid(sql: Sql, bid: FailedBid, streamId: string, fence: Fence | null, now: number): Promise<void> {
+async function failBid(sql: Sql, bid: BidMessage, streamId: string, fence: Fence | null, now: number): Promise<void> {
   await sql.begin(async (tx) => {
     const auction = await lockAuction(tx, bid.auctionId, fence);
     if (auction === null) return;

@@ -8,7 +8,6 @@ import type { Fence } from './shard-locks.ts';
 
 export interface AuctionSettlement {
   readonly auctionId: string;
-  readonly sellerId: string;
   /** False when the auction does not exist: nothing can be settled against it. */
   readonly found: boolean;
   readonly stock: number;
@@ -37,7 +36,6 @@ export async function settleAuction(
     if (auction === null) {
       return {
         auctionId,
-        sellerId: '',
         found: false,
         stock: 0,
         initialStock: 0,
@@ -69,7 +67,6 @@ export async function settleAuction(
     }
     return {
       auctionId,
-      sellerId: auction.terms.sellerId,
       found: true,
       stock: auction.stock,
       initialStock: auction.terms.initialStock,

@@ -1,4 +1,5 @@
 import type { Sql } from '@dutch/db';
+import { hashFnv1a } from '@dutch/stream';
 
 /** What a settlement transaction checks to prove this consumer still owns the shard. */
 export interface Fence {
@@ -9,12 +10,7 @@ export interface Fence {
 
 /** A 31-bit key for the prefix, so two deployments sharing one database never share shard locks. */
 export function lockClassId(prefix: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < prefix.length; i++) {
-    hash ^= prefix.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) & 0x7fffffff;
+  return hashFnv1a(prefix) & 0x7fffffff;
 }
 
 /**
@@ -22,7 +18,7 @@ export function lockClassId(prefix: string): number {
  * connection. A lock lives exactly as long as that connection: a consumer that dies, or
  * whose connection drops, loses its shards at once, and no timer can expire under a live
  * owner. Settlement transactions run on other connections, so each one re-checks, under the
- * auction's row lock, that the owner connection still holds the shard (see `fenceSql`).
+ * auction's row lock, that the owner connection still holds the shard (see `lockAuction`).
  */
 export class ShardLocks {
   private pid: number | null = null;

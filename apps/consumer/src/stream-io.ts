@@ -1,4 +1,4 @@
-import { CONSUMER_GROUP, isNoGroupError, type RedisClient } from '@dutch/stream';
+import { CONSUMER_GROUP, type RedisClient } from '@dutch/stream';
 
 /** A raw stream entry; fields are null when the entry was deleted while still pending. */
 export interface RawEntry {
@@ -147,10 +147,6 @@ export async function claimEntries(
   return reply.map(([id, fields]) => ({ id, fields }));
 }
 
-export async function ack(redis: RedisClient, key: string, ids: readonly string[]): Promise<void> {
-  if (ids.length > 0) await redis.xack(key, CONSUMER_GROUP, ...ids);
-}
-
 /** Group lag (entries not yet delivered) and last delivered id, from XINFO GROUPS. */
 export async function groupInfo(
   redis: RedisClient,
@@ -197,5 +193,3 @@ export async function forgetIdleConsumers(
 export async function trimBefore(redis: RedisClient, key: string, minId: string): Promise<number> {
   return redis.xtrim(key, 'MINID', '~', minId);
 }
-
-export { isNoGroupError };

@@ -1,3 +1,4 @@
+import { HELD_STATUSES } from '@dutch/domain';
 import type { Sql } from './client.ts';
 
 /**
@@ -8,14 +9,13 @@ export async function auditLedger(sql: Sql, options: { auctionIds?: readonly str
   const problems: string[] = [];
   const scope = options.auctionIds === undefined ? sql`true` : sql`a.id = any(${[...options.auctionIds]}::uuid[])`;
 
+  const held = sql`coalesce(sum(r.quantity) filter (where r.status = any(${[...HELD_STATUSES]}::text[])), 0)`;
   const stock = await sql<{ id: string; stock: number; initialStock: number; held: number }[]>`
-    select a.id, a.stock, a.initial_stock as "initialStock",
-           coalesce(sum(r.quantity) filter (where r.status in ('PURCHASED', 'REFUND_PENDING')), 0)::int8 as held
+    select a.id, a.stock, a.initial_stock as "initialStock", ${held}::int8 as held
     from auctions a left join receipts r on r.auction_id = a.id
     where ${scope}
     group by a.id
-    having a.stock < 0 or a.stock > a.initial_stock
-        or a.initial_stock - a.stock <> coalesce(sum(r.quantity) filter (where r.status in ('PURCHASED', 'REFUND_PENDING')), 0)`;
+    having a.stock < 0 or a.stock > a.initial_stock or a.initial_stock - a.stock <> ${held}`;
   for (const row of stock) {
     problems.push(`auction ${row.id}: stock ${row.stock} of ${row.initialStock}, but buyers hold ${row.held}`);
   }

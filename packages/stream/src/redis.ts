@@ -1,4 +1,4 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { type ChainableCommander, Cluster, Redis, type RedisOptions } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
@@ -47,4 +47,16 @@ export function connectBlockingRedis(target: RedisTarget, blockMs: number, name:
 /** Whether an ioredis error says the consumer group (or its stream) is gone, e.g. after a Redis restart. */
 export function isNoGroupError(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOGROUP');
+}
+
+/**
+ * Runs a pipeline and throws its first command error: exec() itself resolves even when
+ * commands in it failed, so a caller that must know (an XACK after a commit) checks here.
+ * Returns the replies in command order.
+ */
+export async function execPipeline(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error !== null)?.[0];
+  if (failed) throw failed;
+  return results.map(([, reply]) => reply);
 }
