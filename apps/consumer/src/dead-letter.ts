@@ -1,4 +1,5 @@
 import type { Sql } from '@dutch/db';
+import { HELD_STATUSES } from '@dutch/domain';
 import {
   type BidMessage,
   CONSUMER_GROUP,
@@ -54,7 +55,7 @@ export async function deadLetter(
       await ctx.sql`
         update receipts set status = 'PURCHASED', failure_reason = 'PROCESSING_FAILED',
           refund_request_id = ${decoded.message.requestId}
-        where id = ${decoded.message.receiptId} and status in ('PURCHASED', 'REFUND_PENDING')
+        where id = ${decoded.message.receiptId} and status = any(${[...HELD_STATUSES]}::text[])
           and refund_request_id is distinct from ${decoded.message.requestId}`;
     } else {
       const bid = decoded.ok && decoded.message.kind === 'bid' ? decoded.message : bidOf(pending);

@@ -1,4 +1,10 @@
-import { type ReceiptStatus, type RefundOutcome, type RefundRequest, settleRefunds } from '@dutch/domain';
+import {
+  type ReceiptStatus,
+  type RefundOutcome,
+  type RefundRequest,
+  receiptAfterRefund,
+  settleRefunds,
+} from '@dutch/domain';
 import type { DeliveredRefund } from './delivered.ts';
 import {
   appendLedger,
@@ -72,15 +78,15 @@ export async function settleRefundRun(
   // The last decision per receipt is what the row ends up with.
   const updates = new Map<string, { status: string; reason: string | null; refunded: boolean; requestId: string }>();
   settlement.outcomes.forEach((outcome, i) => {
-    const requestId = requestIds[i] as string;
-    const current = byId.get(outcome.receiptId);
-    if (outcome.result === 'REFUNDED') {
-      updates.set(outcome.receiptId, { status: 'REFUNDED', reason: null, refunded: true, requestId });
-    } else if (outcome.result === 'SELLER_INSUFFICIENT_POINTS') {
-      updates.set(outcome.receiptId, { status: 'PURCHASED', reason: outcome.result, refunded: false, requestId });
-    } else if (outcome.why === 'AUCTION_NOT_ENDED' && current?.status === 'REFUND_PENDING') {
-      updates.set(outcome.receiptId, { status: 'PURCHASED', reason: null, refunded: false, requestId });
-    }
+    const before = byId.get(outcome.receiptId)?.status;
+    const after = before === undefined ? null : receiptAfterRefund(outcome, before);
+    if (after === null) return;
+    updates.set(outcome.receiptId, {
+      status: after.status,
+      reason: after.failureReason,
+      refunded: outcome.result === 'REFUNDED',
+      requestId: requestIds[i] as string,
+    });
   });
 
   const refunded = settlement.outcomes.filter((x) => x.result === 'REFUNDED');

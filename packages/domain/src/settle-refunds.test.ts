@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SELLER, sec, T0, terms } from './fixtures.test-util.ts';
 import { priceAt } from './price-schedule.ts';
 import { settleBids } from './settle-bids.ts';
-import { checkRefundable, type RefundableReceipt, settleRefunds } from './settle-refunds.ts';
+import { checkRefundable, type RefundableReceipt, receiptAfterRefund, settleRefunds } from './settle-refunds.ts';
 
 const a = terms({ initialStock: 10 });
 const ended = a.endsAt;
@@ -81,6 +81,26 @@ describe('settleRefunds', () => {
     ]);
     expect(result.outcomes.map((o) => o.result)).toEqual(['IGNORED', 'IGNORED', 'IGNORED', 'REFUNDED', 'IGNORED']);
     expect(result.stockAfter).toBe(1);
+  });
+});
+
+describe('receiptAfterRefund', () => {
+  it('marks a refund REFUNDED, and a refund the seller cannot pay PURCHASED with the reason', () => {
+    const refunded = { receiptId: '1', result: 'REFUNDED', quantity: 1, total: 100, buyerId: 'x' } as const;
+    expect(receiptAfterRefund(refunded, 'REFUND_PENDING')).toEqual({ status: 'REFUNDED', failureReason: null });
+    expect(receiptAfterRefund({ receiptId: '1', result: 'SELLER_INSUFFICIENT_POINTS' }, 'REFUND_PENDING')).toEqual({
+      status: 'PURCHASED',
+      failureReason: 'SELLER_INSUFFICIENT_POINTS',
+    });
+  });
+
+  it('takes the REFUND_PENDING mark off a request that came too early, and otherwise leaves the receipt alone', () => {
+    const early = { receiptId: '1', result: 'IGNORED', why: 'AUCTION_NOT_ENDED' } as const;
+    expect(receiptAfterRefund(early, 'REFUND_PENDING')).toEqual({ status: 'PURCHASED', failureReason: null });
+    expect(receiptAfterRefund(early, 'PURCHASED')).toBeNull();
+    const refused = { receiptId: '1', result: 'IGNORED', why: 'NOT_REFUNDABLE' } as const;
+    for (const status of ['REFUNDED', 'FAILED', 'PURCHASED'] as const)
+      expect(receiptAfterRefund(refused, status)).toBeNull();
   });
 });
 

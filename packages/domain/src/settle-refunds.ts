@@ -1,7 +1,7 @@
 import type { AuctionTerms, Millis } from './auction.ts';
 import { type DomainError, err, ok, type Result, refuse } from './errors.ts';
 import { addDelta } from './point-deltas.ts';
-import type { ReceiptStatus } from './receipt.ts';
+import { isHeld, type ReceiptStatus } from './receipt.ts';
 
 /** The part of a receipt the refund rules look at. */
 export interface RefundableReceipt {
@@ -44,7 +44,10 @@ export type RefundOutcome =
     }
   /** The seller cannot pay back yet: the receipt returns to PURCHASED with this reason. */
   | { readonly receiptId: string; readonly result: 'SELLER_INSUFFICIENT_POINTS' }
-  /** Nothing to do: already refunded, never purchased, or asked too early. No change at all. */
+  /**
+   * Nothing to do: already refunded, never purchased, or asked too early. Stock and points stay;
+   * the receipt only loses the REFUND_PENDING mark a too-early request left (receiptAfterRefund).
+   */
   | { readonly receiptId: string; readonly result: 'IGNORED'; readonly why: 'NOT_REFUNDABLE' | 'AUCTION_NOT_ENDED' };
 
 export interface RefundSettlement {
@@ -70,7 +73,7 @@ export function settleRefunds(
 
   for (const { receipt, requestedAt } of requests) {
     const { receiptId } = receipt;
-    const refundable = (receipt.status === 'PURCHASED' || receipt.status === 'REFUND_PENDING') && !done.has(receiptId);
+    const refundable = isHeld(receipt.status) && !done.has(receiptId);
     if (!refundable) {
       outcomes.push({ receiptId, result: 'IGNORED', why: 'NOT_REFUNDABLE' });
       continue;
@@ -99,4 +102,28 @@ export function settleRefunds(
     });
   }
   return { outcomes, stockAfter: stock, pointDeltas: deltas };
+}
+
+/** What a refund outcome writes on its receipt. */
+export interface ReceiptAfterRefund {
+  readonly status: ReceiptStatus;
+  readonly failureReason: 'SELLER_INSUFFICIENT_POINTS' | null;
+}
+
+/**
+ * The receipt's status and reason after `outcome`, given its status before; null when the
+ * receipt stays as it is. The gateway marks a receipt REFUND_PENDING when it queues a request,
+ * so a refusal must also take that mark away, or the receipt would wait for nothing.
+ */
+export function receiptAfterRefund(outcome: RefundOutcome, before: ReceiptStatus): ReceiptAfterRefund | null {
+  switch (outcome.result) {
+    case 'REFUNDED':
+      return { status: 'REFUNDED', failureReason: null };
+    case 'SELLER_INSUFFICIENT_POINTS':
+      return { status: 'PURCHASED', failureReason: 'SELLER_INSUFFICIENT_POINTS' };
+    case 'IGNORED':
+      return outcome.why === 'AUCTION_NOT_ENDED' && before === 'REFUND_PENDING'
+        ? { status: 'PURCHASED', failureReason: null }
+        : null;
+  }
 }
