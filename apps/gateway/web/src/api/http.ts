@@ -46,7 +46,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
   return body as T;
 }
 
-export function errorFrom(response: Pick<Response, 'status' | 'statusText'>, body: unknown): ApiError {
+function errorFrom(response: Pick<Response, 'status' | 'statusText'>, body: unknown): ApiError {
   const error = isRecord(body) && isRecord(body.error) ? body.error : null;
   if (error !== null && typeof error.code === 'string' && typeof error.message === 'string') {
     const details = Array.isArray(error.details) ? (error.details as Violation[]) : [];

@@ -1,4 +1,4 @@
-import { intervalMs, type Millis, type PriceSchedule, priceAt, priceSteps } from '@dutch/domain';
+import { intervalMs, isWithinWindow, type Millis, type PriceSchedule, priceAt, priceSteps } from '@dutch/domain';
 
 export interface ChartBox {
   readonly width: number;
@@ -63,7 +63,7 @@ export function computeChartGeometry(schedule: PriceSchedule, now: Millis | null
   const yOf = (price: number) => round(y1 - ((price - yMin) / (top - yMin || 1)) * (y1 - y0));
 
   const cut = now === null ? schedule.startsAt : Math.min(Math.max(now, schedule.startsAt), schedule.endsAt);
-  const inWindow = now !== null && now >= schedule.startsAt && now < schedule.endsAt;
+  const inWindow = now !== null && isWithinWindow(schedule, now);
 
   const priceTicks = [...new Set([top, bottom])].map((value) => ({ value, at: yOf(value) }));
   return {

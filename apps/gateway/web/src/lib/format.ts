@@ -35,10 +35,6 @@ export function formatClock(at: Millis): string {
   return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-export function formatDateTime(at: Millis): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The value a <input type="datetime-local" step="1"> shows for an instant, in local time. */

@@ -1,4 +1,12 @@
-import { type AuctionMoment, type Millis, type PriceSchedule, priceViewAt, statusAt, stepCount } from '@dutch/domain';
+import {
+  type AuctionMoment,
+  intervalMs,
+  type Millis,
+  type PriceSchedule,
+  priceViewAt,
+  statusAt,
+  stepCount,
+} from '@dutch/domain';
 import type { AuctionView, PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
 import { scheduleOf } from './auction-schedule.ts';
 
@@ -54,7 +62,7 @@ export function momentAt(state: LiveAuction, now: Millis): AuctionMoment {
  */
 export function serverTimeLowerBound(state: LiveAuction, event: LiveEvent): Millis | null {
   const { schedule } = state;
-  const interval = schedule.dropIntervalSeconds * 1000;
+  const interval = intervalMs(schedule);
   if (event.type === 'price') {
     const nextDrop = event.data.nextDropAt === null ? null : Date.parse(event.data.nextDropAt);
     const stepStart =

@@ -1,7 +1,7 @@
-import { MAX_CHARGE } from '@dutch/domain';
+import { MAX_CHARGE, validateCharge } from '@dutch/domain';
 import { chargePoints, signUp } from '../api/endpoints.ts';
 import type { MemberCreated } from '../api/types.ts';
-import { describeError } from '../lib/plain-words.ts';
+import { describeError, describeViolation } from '../lib/plain-words.ts';
 import type { AppContext } from './app-context.ts';
 import { h, setText } from './dom.ts';
 import { labelledField, numberInput } from './field.ts';
@@ -22,6 +22,10 @@ function submitting(form: HTMLFormElement, button: HTMLButtonElement, error: HTM
   });
 }
 
+function formCard(headingId: string, heading: string, form: HTMLFormElement): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': headingId }, h('h2', { id: headingId }, heading), form);
+}
+
 export function createSignUpForm(onCreated: (created: MemberCreated) => void): HTMLElement {
   const name = labelledField(
     'Your name',
@@ -37,12 +41,7 @@ export function createSignUpForm(onCreated: (created: MemberCreated) => void): H
     }
     onCreated(await signUp(name.control.value.trim()));
   });
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'signup-heading' },
-    h('h2', { id: 'signup-heading' }, 'New here? Sign up'),
-    form,
-  );
+  return formCard('signup-heading', 'New here? Sign up', form);
 }
 
 export function createSignInForm(ctx: AppContext): HTMLElement {
@@ -57,12 +56,7 @@ export function createSignInForm(ctx: AppContext): HTMLElement {
   submitting(form, button, error, async () => {
     await ctx.session.signIn(token.control.value);
   });
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'signin-heading' },
-    h('h2', { id: 'signin-heading' }, 'Have a token? Sign in'),
-    form,
-  );
+  return formCard('signin-heading', 'Have a token? Sign in', form);
 }
 
 export function createChargeForm(ctx: AppContext): HTMLElement {
@@ -76,22 +70,19 @@ export function createChargeForm(ctx: AppContext): HTMLElement {
   const form = h('form', { novalidate: true }, amount.element, button, error, done);
   submitting(form, button, error, async () => {
     const { token } = ctx.session.get();
-    const value = Number(amount.control.value);
     setText(done, '');
     if (token === null) return;
-    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_CHARGE) {
-      setText(error, `Enter a whole number of points from 1 to ${MAX_CHARGE.toLocaleString('en-US')}.`);
+    const checked = validateCharge(Number(amount.control.value));
+    if (!checked.ok) {
+      const [first] = checked.error.code === 'INVALID_REQUEST' ? checked.error.violations : [];
+      setText(error, describeViolation('Points to add', first?.message ?? checked.error.message));
       return;
     }
+    const value = checked.value;
     const { points } = await chargePoints(token, value);
     ctx.session.setPoints(points);
     amount.control.value = '';
     setText(done, `Added ${value.toLocaleString('en-US')} points.`);
   });
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'charge-heading' },
-    h('h2', { id: 'charge-heading' }, 'Charge points'),
-    form,
-  );
+  return formCard('charge-heading', 'Charge points', form);
 }

@@ -1,4 +1,4 @@
-import type { Millis } from '@dutch/domain';
+import { checkRefundable, type Millis } from '@dutch/domain';
 import { requestRefund } from '../api/endpoints.ts';
 import type { AuctionView, Receipt } from '../api/types.ts';
 import { formatCountdown, formatPoints } from '../lib/format.ts';
@@ -102,11 +102,17 @@ export function createPurchaseRow(
       if (!following) show(next);
     },
     tick(now) {
-      const ended = endsAt !== null && now >= endsAt;
+      // The server's own refund rule, on its clock; undecided until the auction's end is known.
+      const verdict = endsAt === null ? null : checkRefundable(receipt, { endsAt }, now);
       // Nothing more can happen to a failed or refunded receipt: no button to wonder about.
       refund.hidden = receipt.status === 'FAILED' || receipt.status === 'REFUNDED';
-      refund.disabled = following || receipt.status !== 'PURCHASED' || !ended;
-      setText(note, refundNote(receipt, following, endsAt, now));
+      refund.disabled = following || verdict?.ok !== true;
+      // The one refusal that time lifts: say when.
+      const waiting = !following && verdict?.ok === false && verdict.error.code === 'AUCTION_NOT_ENDED';
+      setText(
+        note,
+        waiting && endsAt !== null ? `Refunds open when the auction ends, in ${formatCountdown(endsAt - now)}.` : '',
+      );
     },
   };
 
@@ -120,11 +126,4 @@ export function createPurchaseRow(
   if (receipt.status === 'PENDING') void follow({ isDone: isBidSettled });
   else if (receipt.status === 'REFUND_PENDING') void follow(createRefundProgress(true));
   return row;
-}
-
-function refundNote(receipt: Receipt, following: boolean, endsAt: Millis | null, now: Millis): string {
-  if (following || receipt.status !== 'PURCHASED') return '';
-  if (endsAt === null) return '';
-  if (now < endsAt) return `Refunds open when the auction ends, in ${formatCountdown(endsAt - now)}.`;
-  return '';
 }

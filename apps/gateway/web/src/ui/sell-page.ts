@@ -82,7 +82,6 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
       const visible = submitted || touched.has(field);
       fields.setError(field, visible ? (messages.get(field) ?? null) : null);
     }
-    return messages;
   };
 
   const refresh = () => {
