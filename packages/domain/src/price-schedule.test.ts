@@ -11,6 +11,7 @@ import {
   priceViewAt,
   stepAt,
   stepCount,
+  stepStartsAt,
 } from './price-schedule.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -107,6 +108,12 @@ describe('percentage drops', () => {
 });
 
 describe('next drop', () => {
+  it('step k begins k intervals after the start, and stepAt agrees at each boundary', () => {
+    expect(stepStartsAt(percentage, 0)).toBe(T0);
+    expect(stepStartsAt(percentage, 3)).toBe(T0 + s(90));
+    for (let k = 0; k < stepCount(constant); k++) expect(stepAt(constant, stepStartsAt(constant, k))).toBe(k);
+  });
+
   it('before the start points at the first drop', () => {
     expect(nextDropAt(constant, T0 - s(10))).toBe(T0 + s(60));
     expect(nextPrice(constant, T0 - s(10))).toBe(900);

@@ -13,6 +13,11 @@ export function intervalMs(schedule: PriceSchedule): number {
   return schedule.dropIntervalSeconds * 1000;
 }
 
+/** The instant step k begins. */
+export function stepStartsAt(schedule: PriceSchedule, step: number): Millis {
+  return schedule.startsAt + step * intervalMs(schedule);
+}
+
 /** The step in force at `now`; before the start that is step 0, after the end the last step. */
 export function stepAt(schedule: PriceSchedule, now: Millis): number {
   if (now <= schedule.startsAt) return 0;
@@ -49,7 +54,7 @@ export function nextDropAt(schedule: PriceSchedule, now: Millis): Millis | null 
   if (now >= schedule.endsAt) return null;
   const next = now < schedule.startsAt ? 1 : stepAt(schedule, now) + 1;
   if (next >= stepCount(schedule)) return null;
-  return schedule.startsAt + next * intervalMs(schedule);
+  return stepStartsAt(schedule, next);
 }
 
 /** The price from nextDropAt on, or null when there is no further step. */

@@ -1,4 +1,4 @@
-import { intervalMs, isWithinWindow, type Millis, type PriceSchedule, priceAt, priceSteps } from '@dutch/domain';
+import { isWithinWindow, type Millis, type PriceSchedule, priceAt, priceSteps, stepStartsAt } from '@dutch/domain';
 
 export interface ChartBox {
   readonly width: number;
@@ -41,10 +41,9 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 export function computeChartGeometry(schedule: PriceSchedule, now: Millis | null, box: ChartBox): ChartGeometry {
   const steps = priceSteps(schedule);
-  const interval = intervalMs(schedule);
   const segments: Segment[] = steps.map((price, k) => ({
-    from: schedule.startsAt + k * interval,
-    to: schedule.startsAt + (k + 1) * interval,
+    from: stepStartsAt(schedule, k),
+    to: stepStartsAt(schedule, k + 1),
     price,
   }));
 

@@ -6,6 +6,7 @@ import {
   priceViewAt,
   statusAt,
   stepCount,
+  stepStartsAt,
 } from '@dutch/domain';
 import type { AuctionView, PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
 import { scheduleOf } from './auction-schedule.ts';
@@ -62,11 +63,10 @@ export function momentAt(state: LiveAuction, now: Millis): AuctionMoment {
  */
 export function serverTimeLowerBound(state: LiveAuction, event: LiveEvent): Millis | null {
   const { schedule } = state;
-  const interval = intervalMs(schedule);
   if (event.type === 'price') {
     const nextDrop = event.data.nextDropAt === null ? null : Date.parse(event.data.nextDropAt);
     const stepStart =
-      nextDrop === null ? schedule.startsAt + (stepCount(schedule) - 1) * interval : nextDrop - interval;
+      nextDrop === null ? stepStartsAt(schedule, stepCount(schedule) - 1) : nextDrop - intervalMs(schedule);
     return stepStart > schedule.startsAt ? stepStart : null;
   }
   if (event.type === 'status') {

@@ -1,4 +1,4 @@
-import { intervalMs, type PriceSchedule, priceSteps } from '@dutch/domain';
+import { type PriceSchedule, priceSteps, stepStartsAt } from '@dutch/domain';
 import { formatClock, formatPoints } from '../lib/format.ts';
 import { summarizeSchedule } from '../lib/schedule-summary.ts';
 import { h, setText } from './dom.ts';
@@ -52,8 +52,7 @@ export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
   const fillTable = () => {
     if (!details.open || current === null) return;
     const steps = priceSteps(current);
-    const interval = intervalMs(current);
-    const start = current.startsAt;
+    const schedule = current;
     body.replaceChildren(
       ...steps
         .slice(0, MAX_TABLE_ROWS)
@@ -62,7 +61,7 @@ export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
             'tr',
             {},
             h('td', {}, String(k + 1)),
-            h('td', {}, formatClock(start + k * interval)),
+            h('td', {}, formatClock(stepStartsAt(schedule, k))),
             h('td', {}, formatPoints(price)),
           ),
         ),
