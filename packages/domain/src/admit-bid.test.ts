@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitBid } from './admit-bid.ts';
+import { admitBid, validateBid } from './admit-bid.ts';
 import { SELLER, sec, T0, terms } from './fixtures.test-util.ts';
 
 const a = terms({ startPrice: 100, priceDrop: { kind: 'constant', amount: 10 }, perBuyerLimit: 3 });
@@ -20,6 +20,18 @@ describe('admitBid', () => {
     expect(code(admitBid(a, 10, { ...bid, quantity: 4 }, T0))).toBe('INVALID_REQUEST');
     expect(code(admitBid(a, 10, { ...bid, quantity: 1.5 }, T0))).toBe('INVALID_REQUEST');
     expect(code(admitBid(a, 10, { ...bid, quantity: 3 }, T0))).toBe('OK');
+  });
+
+  it('names every broken shape rule at once, before any business rule', () => {
+    const result = admitBid(a, 0, { buyerId: SELLER, quantity: 0, maxPrice: 0 }, T0 - 1);
+    expect(result.ok ? null : result.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      violations: [
+        { field: 'quantity', rule: 'quantity_range' },
+        { field: 'maxPrice', rule: 'max_price_positive' },
+      ],
+    });
+    expect(validateBid({ quantity: 3, maxPrice: 1 }, 3)).toEqual({ ok: true, value: true });
   });
 
   it('refuses the seller on their own auction', () => {

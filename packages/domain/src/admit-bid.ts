@@ -1,5 +1,5 @@
 import type { AuctionTerms, Millis } from './auction.ts';
-import { type DomainError, err, invalid, ok, type Result, refuse } from './errors.ts';
+import { type DomainError, err, invalid, ok, type Result, refuse, type Violation } from './errors.ts';
 import { priceAt } from './price-schedule.ts';
 import { isWithinWindow } from './status.ts';
 
@@ -15,6 +15,28 @@ export interface Admission {
 }
 
 /**
+ * The shape of a bid (the 400s): a whole quantity from 1 to the per-buyer limit and a whole
+ * maxPrice of at least 1. The page checks the same before it sends.
+ */
+export function validateBid(
+  bid: Pick<BidRequest, 'quantity' | 'maxPrice'>,
+  perBuyerLimit: number,
+): Result<true, DomainError> {
+  const violations: Violation[] = [];
+  if (!Number.isSafeInteger(bid.quantity) || bid.quantity < 1 || bid.quantity > perBuyerLimit) {
+    violations.push({
+      field: 'quantity',
+      rule: 'quantity_range',
+      message: `must be a whole number from 1 to ${perBuyerLimit} (the per-buyer limit)`,
+    });
+  }
+  if (!Number.isSafeInteger(bid.maxPrice) || bid.maxPrice < 1) {
+    violations.push({ field: 'maxPrice', rule: 'max_price_positive', message: 'must be a whole number of at least 1' });
+  }
+  return violations.length === 0 ? ok(true) : err(invalid(violations));
+}
+
+/**
  * The gateway's decision on a bid, at its own clock, before anything is queued.
  * `knownStock` is the last stock the gateway heard of: during the auction stock only falls,
  * so a stale value is too high, never too low, and refusing on it is always right.
@@ -26,22 +48,8 @@ export function admitBid(
   bid: BidRequest,
   now: Millis,
 ): Result<Admission, DomainError> {
-  if (!Number.isSafeInteger(bid.quantity) || bid.quantity < 1 || bid.quantity > auction.perBuyerLimit) {
-    return err(
-      invalid([
-        {
-          field: 'quantity',
-          rule: 'quantity_range',
-          message: `must be a whole number from 1 to ${auction.perBuyerLimit} (the per-buyer limit)`,
-        },
-      ]),
-    );
-  }
-  if (!Number.isSafeInteger(bid.maxPrice) || bid.maxPrice < 1) {
-    return err(
-      invalid([{ field: 'maxPrice', rule: 'max_price_positive', message: 'must be a whole number of at least 1' }]),
-    );
-  }
+  const shape = validateBid(bid, auction.perBuyerLimit);
+  if (!shape.ok) return shape;
   if (bid.buyerId === auction.sellerId) return err(refuse('OWN_AUCTION', 'Sellers cannot bid on their own auction.'));
   if (!isWithinWindow(auction, now)) {
     const message = now < auction.startsAt ? 'The auction has not started yet.' : 'The auction has ended.';

@@ -1,9 +1,9 @@
-import type { AuctionMoment } from '@dutch/domain';
+import { type AuctionMoment, validateBid } from '@dutch/domain';
 import { placeBid } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
 import type { BidAccepted } from '../api/types.ts';
 import type { LiveAuction } from '../lib/live-auction.ts';
-import { describeError } from '../lib/plain-words.ts';
+import { describeError, describeViolation } from '../lib/plain-words.ts';
 import { randomUuid } from '../lib/random-uuid.ts';
 import { retryTransient } from '../lib/retry.ts';
 import type { AppContext } from './app-context.ts';
@@ -47,6 +47,7 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
   let followPrice = true;
   let sending = false;
   let open = false;
+  let perBuyerLimit = 1;
   maxPrice.control.addEventListener('input', () => {
     followPrice = maxPrice.control.value === '';
   });
@@ -60,7 +61,7 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
     const { token } = ctx.session.get();
     const q = Number(quantity.control.value);
     const max = Number(maxPrice.control.value);
-    const problem = checkBid(token, q, max);
+    const problem = checkBid(token, perBuyerLimit, q, max);
     setText(error, problem ?? '');
     if (problem !== null || token === null) return;
     sending = true;
@@ -84,6 +85,7 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
       const isSeller = member !== null && member.id === live.view.sellerId;
       open = token !== null && !isSeller && moment.status === 'running';
       refreshButton();
+      perBuyerLimit = live.view.perBuyerLimit;
       quantity.control.max = String(Math.min(live.view.perBuyerLimit, live.stock ?? live.view.perBuyerLimit) || 1);
       if (followPrice) maxPrice.control.value = String(moment.currentPrice);
       const text = buyNote(isSeller, moment, live.view.perBuyerLimit);
@@ -104,12 +106,17 @@ function isTransient(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
-/** The shape checks the server would refuse with a 400, said before sending. */
-function checkBid(token: string | null, quantity: number, maxPrice: number): string | null {
+const BID_LABELS: Record<string, string> = { quantity: 'Quantity', maxPrice: 'The highest price' };
+
+/** The domain's shape checks, which the server would refuse with a 400, said before sending. */
+function checkBid(token: string | null, perBuyerLimit: number, quantity: number, maxPrice: number): string | null {
   if (token === null) return 'Sign in to buy.';
-  if (!Number.isSafeInteger(quantity) || quantity < 1) return 'Quantity must be a whole number of at least 1.';
-  if (!Number.isSafeInteger(maxPrice) || maxPrice < 1) return 'The highest price must be a whole number of at least 1.';
-  return null;
+  const checked = validateBid({ quantity, maxPrice }, perBuyerLimit);
+  if (checked.ok) return null;
+  const first = 'violations' in checked.error ? checked.error.violations[0] : undefined;
+  return first === undefined
+    ? checked.error.message
+    : describeViolation(BID_LABELS[first.field] ?? first.field, first.message);
 }
 
 function buyNote(isSeller: boolean, moment: AuctionMoment, limit: number): string {
