@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
+import { freePort } from '../../test/servers/ports.ts';
 import type { Options } from './options.ts';
-import { freePort, RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
+import { RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
 import {
   type Buyer,
   benchDatabaseName,

@@ -5,7 +5,7 @@
  * utime + stime of every process at the start and end of the run, and /proc/stat's total.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { descendantsOf, roleOf } from './processes.ts';
+import { commandLine, descendantsOf, roleOf } from './processes.ts';
 
 const TICKS_PER_SECOND = 100;
 
@@ -56,7 +56,7 @@ export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot, roots: CpuRoo
   if (roots.engine !== null) {
     roles.set(roots.engine, 'engine launcher');
     for (const pid of descendantsOf(roots.engine)) {
-      const role = roleOf(readCmdline(pid));
+      const role = roleOf(commandLine(pid));
       roles.set(pid, role === 'gateway' ? 'gateway workers' : role === 'consumer' ? 'consumers' : 'engine launcher');
     }
   }
@@ -92,12 +92,4 @@ export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot, roots: CpuRoo
   cores['machine total (of cpus)'] =
     Math.round(((after.busyTicks - before.busyTicks) / TICKS_PER_SECOND / seconds) * 100) / 100;
   return cores;
-}
-
-function readCmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
 }

@@ -2,18 +2,17 @@
  * What verification reads back after a phase: the receipts, auctions and balances in
  * Postgres, auditLedger()'s findings, and what is left in Redis.
  */
-import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, type Sql, termsOf } from '@dutch/db';
-import { allStreamKeys, CONSUMER_GROUP, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
+import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, epochMs, type Sql, termsOf } from '@dutch/db';
+import { allStreamKeys, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
+import { groupInfo } from '../../apps/consumer/src/stream-io.ts';
 import type { Answer } from './load.ts';
 import type { AnsweredReceipt, AuctionFacts, QueueState, ReceiptRow } from './verify.ts';
-
-const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::int8`;
 
 export async function receiptsOf(sql: Sql, auctionIds: readonly string[]): Promise<ReceiptRow[]> {
   return sql<ReceiptRow[]>`
     select id, auction_id as "auctionId", buyer_id as "buyerId", seller_id as "sellerId", quantity,
            unit_price as "unitPrice", total, status, failure_reason as "failureReason",
-           ${sql.unsafe(ms('accepted_at'))} as "acceptedAt", ${sql.unsafe(ms('settled_at'))} as "settledAt",
+           ${sql.unsafe(epochMs('accepted_at'))} as "acceptedAt", ${sql.unsafe(epochMs('settled_at'))} as "settledAt",
            stream_id as "streamId", settle_seq as "settleSeq"
     from receipts where auction_id = any(${[...auctionIds]}::uuid[])`;
 }
@@ -36,14 +35,9 @@ export async function queueDepth(redis: RedisClient, layout: KeyLayout): Promise
   let pending = 0;
   for (const key of allStreamKeys(layout)) {
     try {
-      const groups = (await redis.xinfo('GROUPS', key)) as (string | number | null)[][];
-      for (const group of groups) {
-        const info = new Map<string, string | number | null>();
-        for (let i = 0; i + 1 < group.length; i += 2) info.set(String(group[i]), group[i + 1] ?? null);
-        if (info.get('name') !== CONSUMER_GROUP) continue;
-        lag += Number(info.get('lag') ?? 0);
-        pending += Number(info.get('pending') ?? 0);
-      }
+      const info = await groupInfo(redis, key);
+      lag += info?.lag ?? 0;
+      pending += info?.pending ?? 0;
     } catch (error) {
       if (!(error instanceof Error && error.message.includes('no such key'))) throw error;
     }

@@ -130,19 +130,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       const ctx = context as BidContext;
       const key = String(status);
       statuses[key] = (statuses[key] ?? 0) + 1;
-      if (status >= 200 && status < 300) {
-        answers.push({
-          status,
-          body: responseBody,
-          buyer: ctx.buyer,
-          auctionId: ctx.auctionId,
-          quantity: ctx.quantity,
-        });
-        return;
+      const accepted = status >= 200 && status < 300;
+      if (!accepted) {
+        const code = CODE.exec(responseBody)?.[1] ?? 'UNKNOWN';
+        codes[code] = (codes[code] ?? 0) + 1;
       }
-      const code = CODE.exec(responseBody)?.[1] ?? 'UNKNOWN';
-      codes[code] = (codes[code] ?? 0) + 1;
-      if (status === 409 && responseBody.includes('"receiptId"')) {
+      if (accepted || (status === 409 && responseBody.includes('"receiptId"'))) {
         answers.push({
           status,
           body: responseBody,

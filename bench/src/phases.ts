@@ -4,11 +4,12 @@
  */
 import { auditLedger } from '@dutch/db';
 import postgres from 'postgres';
+import { pointsOf } from '../../test/seed.ts';
 import type { Bench } from './context.ts';
 import { cpuByRole, readCpu } from './cpu.ts';
 import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState, receiptsOf } from './facts.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
-import { pointsOf, type SeededAuction } from './seed.ts';
+import type { SeededAuction } from './seed.ts';
 import { type Bin, logHistogram, round, type Summary, summarize } from './stats.ts';
 
 import { type AnsweredReceipt, type Check, type ReceiptRow, verifyOutcome } from './verify.ts';

@@ -5,21 +5,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Direct children of a process, from /proc/<pid>/task/<tid>/children (every thread). */
 export function childrenOf(pid: number): number[] {
@@ -169,7 +155,6 @@ export interface Stack {
   readonly launcher: ChildProcess;
   gatewayPids(): number[];
   consumerPids(): number[];
-  output(): string;
   /** Warning and error lines the engine logged since the last call, tallied by message. */
   takeWarnings(): Record<string, number>;
   stop(): Promise<void>;
@@ -243,7 +228,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     launcher,
     gatewayPids: () => byRole('gateway'),
     consumerPids: () => byRole('consumer'),
-    output: () => out,
     takeWarnings() {
       const taken = Object.fromEntries(warnings);
       warnings.clear();

@@ -17,7 +17,7 @@ import {
   waitUntilFinal,
   warmUp,
 } from './phases.ts';
-import { peakByRole } from './processes.ts';
+import { peakByRole, type Stack } from './processes.ts';
 import type {
   BurstFigures,
   Drain,
@@ -69,6 +69,32 @@ async function newSellers(bench: Bench, count = 1): Promise<string[]> {
 function roundRobin(auctions: readonly SeededAuction[]): (i: number) => string {
   const ids = auctions.map((a) => a.id);
   return (i) => ids[i % ids.length] as string;
+}
+
+/** A held backlog's drain, from the receipts' own settled_at. */
+function drainOf(receipts: readonly ReceiptRow[], releasedAt: number, observedAt: number): Drain {
+  const { count, last } = settlementRate(receipts);
+  return {
+    rate: round(drainRate(receipts, releasedAt), 0),
+    receipts: count,
+    releaseToLastMs: last - releasedAt,
+    observedMs: observedAt - releasedAt,
+  };
+}
+
+/**
+ * Many auctions that never sell out, one seller each, with every buyer topped up so points
+ * never bind; then caches warm and the engine's warnings and memory peaks start afresh.
+ */
+async function seedSpread(bench: Bench, stack: Stack, title: string) {
+  const sellers = await newSellers(bench, bench.options.spreadAuctions);
+  const auctions = await createAuctions(bench.client, sellers, sellers.length, WIDE, title);
+  await chargeAll(bench.client.sql, bench.buyerIds, TOP_UP);
+  await warmUp(bench, stack.url);
+  stack.takeWarnings();
+  bench.rss.reset();
+  const startPoints = await snapshotPoints(bench, sellers);
+  return { auctions, startPoints };
 }
 
 // ---------------------------------------------------------------- references
@@ -199,13 +225,7 @@ export async function runBurst(bench: Bench, results: RunResults): Promise<void>
     phase: 'burst: one auction, settlement held, then released',
     checks: backlogVerified.checks,
   });
-  const rate = settlementRate(backlogVerified.receipts);
-  const drain: Drain = {
-    rate: round(drainRate(backlogVerified.receipts, releasedAt), 0),
-    receipts: rate.count,
-    releaseToLastMs: rate.last - releasedAt,
-    observedMs: final.observedAt - releasedAt,
-  };
+  const drain = drainOf(backlogVerified.receipts, releasedAt, final.observedAt);
   await measureBare(bench, results, 'after');
   bench.log(
     `  hot auction drained at ${drain.rate} bids/s (${drain.receipts} receipts, ${drain.releaseToLastMs} ms after release)`,
@@ -261,7 +281,7 @@ export async function runBurst(bench: Bench, results: RunResults): Promise<void>
         backlogVerified.answers.map((a) => a.acceptedAt),
         backlogVerified.receipts.map((r) => r.settledAt),
         backlogFrom,
-        rate.last + 500,
+        releasedAt + drain.releaseToLastMs + 500,
         250,
         [
           { atMs: backlogFixed.startedAt - backlogFrom, label: 'fixed-rate run' },
@@ -277,13 +297,7 @@ export async function runBurst(bench: Bench, results: RunResults): Promise<void>
 
 export async function runSpread(bench: Bench, results: RunResults): Promise<void> {
   const stack = await engine(bench);
-  const sellers = await newSellers(bench, bench.options.spreadAuctions);
-  const auctions = await createAuctions(bench.client, sellers, sellers.length, WIDE, 'spread');
-  await chargeAll(bench.client.sql, bench.buyerIds, TOP_UP);
-  await warmUp(bench, stack.url);
-  stack.takeWarnings();
-  bench.rss.reset();
-  const startPoints = await snapshotPoints(bench, sellers);
+  const { auctions, startPoints } = await seedSpread(bench, stack, 'spread');
   const hold = await holdAuctions(
     bench,
     auctions.map((a) => a.id),
@@ -312,13 +326,7 @@ export async function runSpread(bench: Bench, results: RunResults): Promise<void
   });
   reportChecks(bench, 'spread', verified.checks);
   results.verification.push({ phase: `spread over ${auctions.length} auctions`, checks: verified.checks });
-  const rate = settlementRate(verified.receipts);
-  const drain: Drain = {
-    rate: round(drainRate(verified.receipts, releasedAt), 0),
-    receipts: rate.count,
-    releaseToLastMs: rate.last - releasedAt,
-    observedMs: final.observedAt - releasedAt,
-  };
+  const drain = drainOf(verified.receipts, releasedAt, final.observedAt);
   bench.log(`  spread drained at ${drain.rate} bids/s (${drain.receipts} receipts)`);
   results.spread = {
     auctions: auctions.length,
@@ -335,13 +343,7 @@ export async function runSpread(bench: Bench, results: RunResults): Promise<void
 
 export async function runSustained(bench: Bench, results: RunResults): Promise<void> {
   const stack = await engine(bench);
-  const sellers = await newSellers(bench, bench.options.spreadAuctions);
-  const auctions = await createAuctions(bench.client, sellers, sellers.length, WIDE, 'sustained');
-  await chargeAll(bench.client.sql, bench.buyerIds, TOP_UP);
-  await warmUp(bench, stack.url);
-  stack.takeWarnings();
-  bench.rss.reset();
-  const startPoints = await snapshotPoints(bench, sellers);
+  const { auctions, startPoints } = await seedSpread(bench, stack, 'sustained');
   const ids = auctions.map((a) => a.id);
   const runs: LoadResult[] = [];
   let rate = bench.options.sustainedRate;

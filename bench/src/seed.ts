@@ -125,9 +125,3 @@ export async function createAuctions(
   const rows = await client.db.insert(auctions).values(values).returning();
   return rows.map((row) => ({ id: row.id, terms: termsOf(row as AuctionTermsRow) }));
 }
-
-export async function pointsOf(sql: Sql, ids: readonly string[]): Promise<Map<string, number>> {
-  const rows = await sql<{ id: string; points: number }[]>`
-    select id, points from members where id = any(${[...ids]}::uuid[])`;
-  return new Map(rows.map((r) => [r.id, r.points]));
-}

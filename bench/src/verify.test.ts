@@ -1,4 +1,4 @@
-import type { AuctionTerms } from '@dutch/domain';
+import { type AuctionTerms, priceAt, type QueuedBid, settleBids } from '@dutch/domain';
 import { describe, expect, it } from 'vitest';
 import {
   type AnsweredReceipt,
@@ -36,40 +36,33 @@ interface Bid {
 }
 
 /**
- * What a correct engine would leave behind for these bids, decided by a tiny independent
- * settlement (not the domain's), so each test can break one thing and see it caught.
+ * What a correct engine would leave behind for these bids, decided by the domain's own
+ * settleBids and priceAt, so each test can break one thing and see it caught.
  */
 function world(stock: number, limit: number, bids: readonly Bid[], points: Record<string, number>, id = 'a1') {
   const auction = terms(stock, limit);
-  let left = stock;
-  const held = new Map<string, number>();
   const balance = new Map(Object.entries(points));
   balance.set(SELLER, balance.get(SELLER) ?? 0);
   const start = new Map(balance);
-  const receipts: ReceiptRow[] = bids.map((bid, i) => {
+  const queued: QueuedBid[] = bids.map((bid, i) => {
     const acceptedAt = T0 + (bid.at ?? 0);
-    const unitPrice = 100 - Math.floor((bid.at ?? 0) / 60_000);
-    const total = unitPrice * bid.quantity;
-    let reason: string | null = null;
-    if (bid.quantity > left) reason = 'SOLD_OUT';
-    else if ((held.get(bid.buyer) ?? 0) + bid.quantity > limit) reason = 'BUYER_LIMIT_EXCEEDED';
-    else if ((balance.get(bid.buyer) ?? 0) < total) reason = 'INSUFFICIENT_POINTS';
-    if (reason === null) {
-      left -= bid.quantity;
-      held.set(bid.buyer, (held.get(bid.buyer) ?? 0) + bid.quantity);
-      balance.set(bid.buyer, (balance.get(bid.buyer) ?? 0) - total);
-      balance.set(SELLER, (balance.get(SELLER) ?? 0) + total);
-    }
+    const unitPrice = priceAt(auction, acceptedAt);
+    return { receiptId: `${id}-r${i + 1}`, buyerId: bid.buyer, quantity: bid.quantity, unitPrice, acceptedAt };
+  });
+  const settled = settleBids(auction, { stock, points: start, held: new Map() }, queued);
+  for (const [member, delta] of settled.pointDeltas) balance.set(member, (balance.get(member) ?? 0) + delta);
+  const receipts: ReceiptRow[] = settled.outcomes.map((outcome, i) => {
+    const { acceptedAt } = queued[i] as QueuedBid;
     return {
-      id: `${id}-r${i + 1}`,
+      id: outcome.receiptId,
       auctionId: id,
-      buyerId: bid.buyer,
+      buyerId: outcome.buyerId,
       sellerId: SELLER,
-      quantity: bid.quantity,
-      unitPrice,
-      total,
-      status: reason === null ? 'PURCHASED' : 'FAILED',
-      failureReason: reason,
+      quantity: outcome.quantity,
+      unitPrice: outcome.unitPrice,
+      total: outcome.total,
+      status: outcome.status,
+      failureReason: outcome.status === 'FAILED' ? outcome.reason : null,
       acceptedAt,
       settledAt: acceptedAt + 5,
       streamId: `${acceptedAt}-${i}`,
@@ -85,7 +78,7 @@ function world(stock: number, limit: number, bids: readonly Bid[], points: Recor
     acceptedAt: r.acceptedAt,
     status: 'PENDING',
   }));
-  const facts: AuctionFacts = { id, terms: auction, stock: left };
+  const facts: AuctionFacts = { id, terms: auction, stock: settled.stockAfter };
   return { facts, receipts, answers, start, final: balance };
 }
 

@@ -1,11 +1,11 @@
 /**
  * The verification every run ends with, as a pure function of what was read back from
  * Postgres and Redis and what the load generator was answered. It does not reuse the
- * consumer's settlement code: it replays each auction's receipts in settlement order against
- * the contract's rules (window and price, stock, per-buyer limit, points) and checks that
- * every outcome, every sold unit and every point moved is what those rules allow.
+ * consumer's settlement code: it replays each auction's receipts in settlement order, one at
+ * a time, through the domain's own rules (settleBids), and checks that every outcome, every
+ * sold unit and every point moved is what those rules allow.
  */
-import { type AuctionTerms, isWithinWindow, priceAt } from '@dutch/domain';
+import { type AuctionTerms, type BidOutcome, FINAL_STATUSES, settleBids } from '@dutch/domain';
 
 export interface AuctionFacts {
   readonly id: string;
@@ -83,14 +83,14 @@ export interface Check {
   readonly detail: string;
 }
 
-const FINAL = new Set(['PURCHASED', 'FAILED', 'REFUNDED']);
+const FINAL = new Set<string>(FINAL_STATUSES);
 const fmt = (n: number) => n.toLocaleString('en-US');
 const sample = (items: readonly string[], n = 3) =>
   items.length === 0
     ? ''
     : ` e.g. ${items.slice(0, n).join('; ')}${items.length > n ? ` (+${items.length - n} more)` : ''}`;
 
-/** The outcome the rules allow for one receipt, given the state before it; several when points are ambiguous. */
+/** What settlement has decided so far in one auction's replay. */
 export interface ReplayState {
   stock: number;
   readonly held: Map<string, number>;
@@ -104,23 +104,37 @@ export interface PointsWindow {
   readonly elsewhere: number;
 }
 
-export function allowedOutcomes(
+export interface Ruling {
+  /** Outcomes the rules allow; two when points are ambiguous. */
+  readonly allowed: readonly string[];
+  /** What a purchase costs the buyer. */
+  readonly total: number;
+}
+
+/**
+ * The domain's decision on one receipt, given the state before it. The buyer's balance is
+ * only known within a window (other auctions' spending interleaves unknowably), so it is
+ * decided at both ends of the window. Only this buyer's entries are passed: settleBids copies
+ * its maps, and an auction's held map can name every buyer.
+ */
+export function ruleOn(
   terms: AuctionTerms,
-  receipt: Pick<ReceiptRow, 'buyerId' | 'quantity' | 'unitPrice' | 'acceptedAt'>,
+  receipt: Pick<ReceiptRow, 'id' | 'buyerId' | 'quantity' | 'unitPrice' | 'acceptedAt'>,
   state: ReplayState,
   points: PointsWindow,
-): string[] {
-  if (!isWithinWindow(terms, receipt.acceptedAt) || receipt.unitPrice !== priceAt(terms, receipt.acceptedAt)) {
-    return ['AUCTION_NOT_RUNNING'];
-  }
-  if (receipt.quantity > state.stock) return ['SOLD_OUT'];
-  if ((state.held.get(receipt.buyerId) ?? 0) + receipt.quantity > terms.perBuyerLimit) return ['BUYER_LIMIT_EXCEEDED'];
-  const total = receipt.unitPrice * receipt.quantity;
-  const most = points.start - (state.spent.get(receipt.buyerId) ?? 0);
-  const least = most - points.elsewhere;
-  if (total > most) return ['INSUFFICIENT_POINTS'];
-  if (total <= least) return ['PURCHASED'];
-  return ['PURCHASED', 'INSUFFICIENT_POINTS'];
+): Ruling {
+  const { id: receiptId, buyerId, quantity, unitPrice, acceptedAt } = receipt;
+  const held = new Map([[buyerId, state.held.get(buyerId) ?? 0]]);
+  const decide = (balance: number): BidOutcome => {
+    const ledger = { stock: state.stock, held, points: new Map([[buyerId, balance]]) };
+    const { outcomes } = settleBids(terms, ledger, [{ receiptId, buyerId, quantity, unitPrice, acceptedAt }]);
+    return outcomes[0] as BidOutcome;
+  };
+  const most = points.start - (state.spent.get(buyerId) ?? 0);
+  const richest = decide(most);
+  const poorest = decide(most - points.elsewhere);
+  const name = (o: BidOutcome) => (o.status === 'FAILED' ? o.reason : o.status);
+  return { allowed: [...new Set([name(richest), name(poorest)])], total: richest.total };
 }
 
 export const outcomeOf = (r: Pick<ReceiptRow, 'status' | 'failureReason'>): string =>
@@ -160,12 +174,11 @@ export function replayAuction(
   for (const r of ordered) {
     const points = { start: startPoints.get(r.buyerId) ?? 0, elsewhere: spentElsewhere.get(r.buyerId) ?? 0 };
     const outcome = outcomeOf(r);
-    const allowed = allowedOutcomes(terms, r, actual, points);
+    const { allowed, total } = ruleOn(terms, r, actual, points);
     if (allowed.length > 1) ambiguous++;
     if (!allowed.includes(outcome)) {
       mismatches.push(`receipt #${r.settleSeq} ${r.id}: ${outcome}, rules say ${allowed.join(' or ')}`);
     }
-    const total = r.unitPrice * r.quantity;
     if (outcome === 'PURCHASED') {
       actual.stock -= r.quantity;
       purchasedUnits += r.quantity;
@@ -178,7 +191,7 @@ export function replayAuction(
     }
     // Satisfiable demand: the same walk with unlimited stock. Where points are ambiguous
     // (other auctions' spending interleaved unknowably), the settled outcome decides.
-    const unlimitedAllowed = allowedOutcomes(terms, r, unlimited, points);
+    const unlimitedAllowed = ruleOn(terms, r, unlimited, points).allowed;
     const ambiguousPoints = unlimitedAllowed.length > 1;
     const satisfiable =
       unlimitedAllowed.includes('PURCHASED') && !(ambiguousPoints && outcome === 'INSUFFICIENT_POINTS');

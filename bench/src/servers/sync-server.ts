@@ -2,7 +2,8 @@
  * Reference (b): the synchronous design the async engine replaces. Each bid is settled inside
  * its HTTP request: one transaction per bid, under the auction's row lock (SELECT ... FOR
  * UPDATE), deciding with the same domain rules, writing the same receipts, points and ledger
- * rows as the consumer, and answering 200 (PURCHASED) or 409 (FAILED, with the reason).
+ * rows as the consumer (its own member-lock, points and ledger statements), and answering
+ * 200 (PURCHASED) or 409 (FAILED, with the reason).
  * Auth, validation and admission are the gateway's (tokens checked against their hashes,
  * admitBid at the server clock); only the queue is missing.
  */
@@ -10,6 +11,7 @@ import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, createDb, termsOf } from '
 import { type AuctionTerms, admitBid, HELD_STATUSES, settleBids } from '@dutch/domain';
 import { Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
+import { appendLedger, applyPointDeltas, lockMembers } from '../../../apps/consumer/src/locked-auction.ts';
 import { bearerOf, parseToken, secretMatches } from '../../../apps/gateway/src/auth/tokens.ts';
 import { runCluster } from './cluster.ts';
 
@@ -92,9 +94,8 @@ await runCluster(() => {
       // Read after the lock, in statements of their own: under READ COMMITTED a statement sees
       // the snapshot taken when it started, so a read folded into the locking statement would
       // miss what the transaction it waited for committed (the bench caught exactly that).
-      const [members, held] = await Promise.all([
-        tx<{ id: string; points: number }[]>`
-          select id, points from members where id = any(${[buyerId, terms.sellerId]}::uuid[]) order by id for update`,
+      const [points, held] = await Promise.all([
+        lockMembers(tx, [buyerId, terms.sellerId]),
         tx<{ held: number }[]>`
           select coalesce(sum(quantity), 0)::int8 as held from receipts
           where auction_id = ${auctionId} and buyer_id = ${buyerId} and status = any(${[...HELD_STATUSES]}::text[])`,
@@ -103,7 +104,7 @@ await runCluster(() => {
         terms,
         {
           stock: auction.stock,
-          points: new Map(members.map((m) => [m.id, m.points])),
+          points,
           held: new Map([[buyerId, held[0]?.held ?? 0]]),
           withdrawn: auction.deleted,
         },
@@ -125,11 +126,8 @@ await runCluster(() => {
       ];
       if (result.status === 'PURCHASED') {
         writes.push(
-          tx`update members m set points = m.points + d.delta
-             from unnest(${[...settlement.pointDeltas.keys()]}::uuid[], ${[...settlement.pointDeltas.values()]}::int8[]) as d(id, delta)
-             where m.id = d.id`,
-          tx`insert into points_ledger (kind, from_member, to_member, amount, receipt_id)
-             values ('purchase', ${buyerId}, ${terms.sellerId}, ${result.total}, ${receiptId})`,
+          applyPointDeltas(tx, settlement.pointDeltas),
+          appendLedger(tx, 'purchase', [{ from: buyerId, to: terms.sellerId, amount: result.total, receiptId }]),
         );
       }
       await Promise.all(writes);
