@@ -24,7 +24,7 @@ export function fromDomain(error: DomainError): ApiError {
 }
 
 /** The one place codes become HTTP statuses. Every business-rule refusal is a 409. */
-export function statusOf(code: ApiError['code']): ContentfulStatusCode {
+function statusOf(code: ApiError['code']): ContentfulStatusCode {
   switch (code) {
     case 'INVALID_REQUEST':
       return 400;

@@ -114,7 +114,7 @@ export const AuctionView = z
     dropIntervalSeconds: z.number().int(),
     startsAt: instant,
     endsAt: instant,
-    status: z.enum(AUCTION_STATUSES as [string, ...string[]]),
+    status: z.enum(AUCTION_STATUSES),
     currentPrice: z.number().int(),
     nextPrice: z.number().int().nullable(),
     nextDropAt: instant.nullable(),
@@ -142,7 +142,7 @@ const cursor = z
   .openapi({ param: { name: 'cursor', in: 'query' } });
 
 export const AuctionListQuery = z.strictObject({
-  status: z.enum(AUCTION_STATUSES as [string, ...string[]]).optional(),
+  status: z.enum(AUCTION_STATUSES).optional(),
   sort: z.enum(['startsAt', '-startsAt', 'currentPrice', '-currentPrice']).optional(),
   limit,
   cursor,
@@ -189,8 +189,8 @@ export const Receipt = z
     quantity: z.number().int(),
     unitPrice: z.number().int(),
     total: z.number().int(),
-    status: z.enum(RECEIPT_STATUSES as [string, ...string[]]),
-    failureReason: z.enum(FAILURE_REASONS as [string, ...string[]]).optional(),
+    status: z.enum(RECEIPT_STATUSES),
+    failureReason: z.enum(FAILURE_REASONS).optional(),
     acceptedAt: instant,
     settledAt: instant.optional(),
     refundedAt: instant.optional(),
@@ -198,7 +198,7 @@ export const Receipt = z
   .openapi('Receipt');
 
 export const ReceiptListQuery = z.strictObject({
-  status: z.enum(RECEIPT_STATUSES as [string, ...string[]]).optional(),
+  status: z.enum(RECEIPT_STATUSES).optional(),
   limit,
   cursor,
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
+import { errorBody } from './errors.ts';
 
 /** Where `npm run build:web` writes the live page (apps/gateway/web/dist). */
 const DEFAULT_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -55,9 +56,7 @@ export function webRoutes(options: WebRoutesOptions = {}): Hono {
         assets.set(name, body);
       }
     }
-    if (body === undefined) {
-      return c.json({ error: { code: 'NOT_FOUND', message: `No asset named ${name}.` } }, 404);
-    }
+    if (body === undefined) return c.json(errorBody('NOT_FOUND', `No asset named ${name}.`), 404);
     return c.body(body, 200, {
       'Content-Type': getMimeType(name) ?? 'application/octet-stream',
       'Cache-Control': 'public, max-age=31536000, immutable',

@@ -8,10 +8,7 @@ const unauthenticated = () =>
   new ApiError('UNAUTHENTICATED', 'A valid bearer token is required (Authorization: Bearer <token>).');
 
 /** The member a request's token belongs to; throws 401 for a missing, malformed, unknown or revoked token. */
-export async function memberOf(
-  header: string | undefined,
-  tokens: TokenCache,
-): Promise<{ id: string; tokenId: string }> {
+async function memberOf(header: string | undefined, tokens: TokenCache): Promise<{ id: string; tokenId: string }> {
   const credential = bearerOf(header);
   if (credential === null) throw unauthenticated();
   const parsed = parseToken(credential);

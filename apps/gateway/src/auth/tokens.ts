@@ -27,7 +27,7 @@ export function parseToken(raw: string): { tokenId: string; secret: string } | n
   return { tokenId, secret: match[2] as string };
 }
 
-export function hashSecret(secret: string): Buffer {
+function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 

@@ -22,8 +22,6 @@ export function invalidCursor(): ApiError {
   ]);
 }
 
-export const uuidSchema = z.uuid();
-
 /** The last instant an ISO date with a four-digit year can name (what startsAt accepts). */
 const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 

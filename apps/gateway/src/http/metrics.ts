@@ -7,9 +7,8 @@ export interface GatewayMetrics {
   readonly bidsAccepted: Counter;
 }
 
-export function createGatewayMetrics(labels: Record<string, string> = {}): GatewayMetrics {
+export function createGatewayMetrics(): GatewayMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels(labels);
   const registers = [registry];
   return {
     registry,

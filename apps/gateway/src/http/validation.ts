@@ -11,7 +11,7 @@ interface Issue {
 }
 
 /** Turns zod's issues into the contract's 400, naming each field. */
-export function invalidRequest(issues: readonly Issue[], target: string): ApiError {
+function invalidRequest(issues: readonly Issue[], target: string): ApiError {
   const violations: Violation[] = issues.flatMap((issue) => {
     const paths =
       issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0

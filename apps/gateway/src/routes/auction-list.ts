@@ -52,5 +52,5 @@ export async function listAuctions(db: Db, request: AuctionListRequest, now: num
     rows.length > request.limit && last !== undefined
       ? encodeCursor({ sort: request.sort, asOf, key: Number(last.key), id: last.row.id })
       : null;
-  return { rows: page.map((r) => r.row as AuctionRow), nextCursor, asOf };
+  return { rows: page.map((r) => r.row as AuctionRow), nextCursor };
 }

@@ -17,7 +17,8 @@ import {
   IdParam,
 } from '../schemas.ts';
 import { type AuctionRow, auctionView } from '../views/auction-view.ts';
-import { type AuctionSort, listAuctions } from './auction-list.ts';
+import { listAuctions } from './auction-list.ts';
+import { findAuction } from './find-auction.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 type AuctionInput = Partial<typeof AuctionCreate._output>;
@@ -139,8 +140,8 @@ export function auctionRoutes(ctx: AppContext) {
       const page = await listAuctions(
         ctx.db,
         {
-          status: query.status as AuctionListRequestStatus,
-          sort: (query.sort ?? 'startsAt') as AuctionSort,
+          status: query.status,
+          sort: query.sort ?? 'startsAt',
           limit: query.limit ?? 20,
           cursor: query.cursor,
         },
@@ -166,10 +167,7 @@ export function auctionRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const [row] = await ctx.db
-        .select()
-        .from(auctions)
-        .where(and(eq(auctions.id, id), isNull(auctions.deletedAt)));
+      const row = await findAuction(ctx.db, id);
       if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
       return c.json(auctionView(row, ctx.clock(), c.get('member')?.id ?? null), 200);
     },
@@ -243,5 +241,3 @@ export function auctionRoutes(ctx: AppContext) {
 
   return app;
 }
-
-type AuctionListRequestStatus = Parameters<typeof listAuctions>[1]['status'];

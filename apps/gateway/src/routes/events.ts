@@ -1,6 +1,4 @@
-import { auctions } from '@dutch/db';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, isNull } from 'drizzle-orm';
 import { streamSSE } from 'hono/streaming';
 import type { AppContext } from '../app-context.ts';
 import { optionalMember } from '../auth/authenticate.ts';
@@ -9,16 +7,14 @@ import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
 import { errors, IdParam } from '../schemas.ts';
 import { auctionView } from '../views/auction-view.ts';
+import { findAuction } from './find-auction.ts';
 import { router } from './router.ts';
 
 export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
   const app = router();
 
   async function currentView(id: string, viewerId: string | null) {
-    const [row] = await ctx.db
-      .select()
-      .from(auctions)
-      .where(and(eq(auctions.id, id), isNull(auctions.deletedAt)));
+    const row = await findAuction(ctx.db, id);
     return row === undefined ? null : auctionView(row, ctx.clock(), viewerId);
   }
 

@@ -25,7 +25,7 @@ export function historyRoutes(ctx: AppContext) {
   async function page(party: 'buyer' | 'seller', memberId: string, query: typeof ReceiptListQuery._output) {
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, Cursor);
-    const status = query.status as ReceiptStatus | undefined;
+    const { status } = query;
     const [settled, pending] = await Promise.all([
       status === 'PENDING' ? [] : settledPage(party, memberId, status, cursor, limit),
       status === undefined || status === 'PENDING'

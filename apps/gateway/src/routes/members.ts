@@ -19,6 +19,8 @@ const memberColumns = {
   gender: members.gender,
 };
 
+const noMember = () => new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
+
 export function memberRoutes(ctx: AppContext) {
   const app = router();
   const auth = requireMember(ctx.tokens);
@@ -64,7 +66,7 @@ export function memberRoutes(ctx: AppContext) {
         .select(memberColumns)
         .from(members)
         .where(eq(members.id, memberIdOf(c)));
-      if (row === undefined) throw new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
+      if (row === undefined) throw noMember();
       return c.json(row, 200);
     },
   );
@@ -93,7 +95,7 @@ export function memberRoutes(ctx: AppContext) {
         await tx.insert(pointsLedger).values({ kind: 'charge', toMember: memberId, amount: charge.value });
         return row?.points;
       });
-      if (points === undefined) throw new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
+      if (points === undefined) throw noMember();
       return c.json({ points }, 200);
     },
   );

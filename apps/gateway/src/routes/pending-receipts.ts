@@ -13,7 +13,7 @@ export function newerFirst(a: ReceiptView, b: ReceiptView): number {
   return byTime !== 0 ? byTime : b.id < a.id ? -1 : b.id > a.id ? 1 : 0;
 }
 
-export function isBefore(receipt: ReceiptView, cursor: ListCursor | null): boolean {
+function isBefore(receipt: ReceiptView, cursor: ListCursor | null): boolean {
   if (cursor === null) return true;
   const at = Date.parse(receipt.acceptedAt);
   return at < cursor.at || (at === cursor.at && receipt.id < cursor.id);

@@ -17,6 +17,13 @@ export function receiptRoutes(ctx: AppContext) {
   const app = router();
   const auth = requireMember(ctx.tokens);
 
+  /** The receipt if the member is its buyer or its seller; anyone else gets 404, so existence does not leak. */
+  async function receiptFor(memberId: string, id: string) {
+    const receipt = await findReceipt(ctx.db, ctx.redis, ctx.layout, id);
+    if (receipt === null || (receipt.buyerId !== memberId && receipt.sellerId !== memberId)) throw notFound();
+    return receipt;
+  }
+
   app.openapi(
     createRoute({
       method: 'get',
@@ -30,10 +37,7 @@ export function receiptRoutes(ctx: AppContext) {
       responses: { 200: jsonResponse(Receipt, 'The receipt'), ...errors(400, 401, 404) },
     }),
     async (c) => {
-      const memberId = memberIdOf(c);
-      const receipt = await findReceipt(ctx.db, ctx.redis, ctx.layout, c.req.valid('param').id);
-      if (receipt === null || (receipt.buyerId !== memberId && receipt.sellerId !== memberId)) throw notFound();
-      return c.json(receipt, 200);
+      return c.json(await receiptFor(memberIdOf(c), c.req.valid('param').id), 200);
     },
   );
 
@@ -54,8 +58,7 @@ export function receiptRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const memberId = memberIdOf(c);
-      const receipt = await findReceipt(ctx.db, ctx.redis, ctx.layout, c.req.valid('param').id);
-      if (receipt === null || (receipt.buyerId !== memberId && receipt.sellerId !== memberId)) throw notFound();
+      const receipt = await receiptFor(memberId, c.req.valid('param').id);
       if (receipt.buyerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the buyer can ask for a refund.');
       const auction = await ctx.auctions.get(receipt.auctionId);
       if (auction === null) throw notFound();

@@ -1,0 +1,12 @@
+import { auctions, type Db } from '@dutch/db';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AuctionRow } from '../views/auction-view.ts';
+
+/** The auction's row for a view, or undefined when there is none or it was withdrawn (deleted). */
+export async function findAuction(db: Db, id: string): Promise<AuctionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(auctions)
+    .where(and(eq(auctions.id, id), isNull(auctions.deletedAt)));
+  return row;
+}
