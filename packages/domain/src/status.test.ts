@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sec, T0, terms } from './fixtures.test-util.ts';
-import { nextStatusChangeAt, statusAt } from './status.ts';
+import { checkChangeable, nextStatusChangeAt, statusAt } from './status.ts';
 
 describe('statusAt', () => {
   const a = terms();
@@ -29,5 +29,16 @@ describe('statusAt', () => {
     expect(nextStatusChangeAt(a, T0 - 1)).toBe(T0);
     expect(nextStatusChangeAt(a, T0)).toBe(T0 + sec(600));
     expect(nextStatusChangeAt(a, T0 + sec(600))).toBeNull();
+  });
+});
+
+describe('checkChangeable', () => {
+  const a = terms({});
+  it('lets the seller change the auction until the instant it starts', () => {
+    expect(checkChangeable(a, T0 - 1)).toEqual({ ok: true, value: true });
+    const started = checkChangeable(a, T0);
+    expect(started.ok ? null : started.error.code).toBe('AUCTION_ALREADY_STARTED');
+    const ended = checkChangeable(a, T0 + sec(3_600));
+    expect(ended.ok ? null : ended.error.code).toBe('AUCTION_ALREADY_STARTED');
   });
 });

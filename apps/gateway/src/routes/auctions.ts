@@ -1,5 +1,5 @@
 import { auctions, auctionValues, priceDropOf } from '@dutch/db';
-import { type AuctionDraft, statusAt, validateAuction } from '@dutch/domain';
+import { type AuctionDraft, checkChangeable, validateAuction } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
@@ -89,9 +89,8 @@ export function auctionRoutes(ctx: AppContext) {
       .for('update');
     if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
     if (row.sellerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the seller can change this auction.');
-    if (statusAt({ startsAt: row.startsAt.getTime(), endsAt: row.endsAt.getTime() }, now, row.stock) !== 'scheduled') {
-      throw new ApiError('AUCTION_ALREADY_STARTED', 'An auction can only be changed before it starts.');
-    }
+    const changeable = checkChangeable({ startsAt: row.startsAt.getTime() }, now);
+    if (!changeable.ok) throw fromDomain(changeable.error);
     return row;
   }
 
