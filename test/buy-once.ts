@@ -1,3 +1,4 @@
+import { api } from './market.ts';
 import { waitFor } from './wait.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the caller asserts on the JSON it reads.
@@ -9,14 +10,8 @@ type Json = any;
  * polled until the consumers have settled it. Returns the 202's body and the final receipt.
  */
 export async function buyOnceOverHttp(base: string): Promise<{ accepted: Json; settled: { status: string } }> {
-  const post = async (path: string, body: unknown, token?: string): Promise<Json> => {
-    const response = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return response.json();
-  };
+  const post = async (path: string, body: unknown, token?: string): Promise<Json> =>
+    (await api(base, 'POST', path, { token, body })).body;
   const seller = await post('/members', { name: 'seller' });
   const buyer = await post('/members', { name: 'buyer' });
   await post('/members/me/points', { amount: 1000 }, buyer.token);
@@ -41,10 +36,9 @@ export async function buyOnceOverHttp(base: string): Promise<{ accepted: Json; s
   if (accepted.status !== 'PENDING') throw new Error(`bid not accepted: ${JSON.stringify(accepted)}`);
   const settled = await waitFor(
     async () => {
-      const response = await fetch(`${base}/receipts/${accepted.receiptId}`, {
-        headers: { authorization: `Bearer ${buyer.token}` },
-      });
-      const receipt = (await response.json()) as { status: string };
+      const receipt = (await api(base, 'GET', `/receipts/${accepted.receiptId}`, { token: buyer.token })).body as {
+        status: string;
+      };
       return receipt.status === 'PENDING' ? undefined : receipt;
     },
     20_000,

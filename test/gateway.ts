@@ -143,7 +143,7 @@ export async function startTestGateway(
     async close() {
       await consumer.close();
       await gateway.close();
-      await deleteKeys(redis as never, layout.prefix);
+      await deleteKeys(redis, layout.prefix);
       await redis.quit();
       await gatewayDb.close();
       await db.drop();

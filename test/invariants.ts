@@ -1,5 +1,5 @@
 import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, auditLedger, type Sql, termsOf } from '@dutch/db';
-import { FINAL_STATUSES, type QueuedBid, settleBids } from '@dutch/domain';
+import { FINAL_STATUSES, HELD_STATUSES, type QueuedBid, settleBids } from '@dutch/domain';
 import {
   CONSUMER_GROUP,
   deadLetterKey,
@@ -139,7 +139,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   for (const auction of auctions) {
     const own = receipts.filter((r) => r.auctionId === auction.id);
     const sold = own
-      .filter((r) => r.status === 'PURCHASED' || r.status === 'REFUND_PENDING')
+      .filter((r) => (HELD_STATUSES as readonly string[]).includes(r.status))
       .reduce((sum, r) => sum + r.quantity, 0);
     unitsSold += sold;
     if (auction.stock < 0 || sold > auction.initialStock || sold !== auction.initialStock - auction.stock) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sleep } from './wait.ts';
 
 /** One bid a simulated client wants placed. */
 export interface BidJob {
@@ -68,8 +69,6 @@ export interface BurstOptions {
   /** Filled with the bids awaiting an answer (by Idempotency-Key), and emptied as they are answered. */
   readonly inFlight?: Map<string, { readonly job: BidJob; readonly target: number }>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fires the jobs at the gateways over HTTP with `concurrency` clients, each pinned to one target

@@ -1,10 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { freePort } from './servers/ports.ts';
+import { answersPing } from './servers/redis-server.ts';
 import { waitFor } from './wait.ts';
 
 const run = promisify(execFile);
@@ -23,19 +24,6 @@ export interface RedisCluster {
   connectNode(node: ClusterNode): Redis;
   /** Stops every server and deletes their directory; safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** A TCP port nothing listens on right now, from the OS. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -117,22 +105,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
 
     await Promise.all(
       nodes.map((node) =>
-        waitFor(
-          async () => {
-            const probe = new Redis({ ...node, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-            probe.on('error', () => {});
-            try {
-              await probe.connect();
-              return (await probe.ping()) === 'PONG';
-            } catch {
-              return false;
-            } finally {
-              probe.disconnect();
-            }
-          },
-          10_000,
-          `redis-server on port ${node.port}`,
-        ),
+        waitFor(() => answersPing(node.port, node.host), 10_000, `redis-server on port ${node.port}`),
       ),
     );
 

@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
-import { redisUrl } from './urls.ts';
+import { Cluster, type Redis } from 'ioredis';
 
 /** A key prefix no other test run uses, so streams and keys never collide. */
 export function randomPrefix(): string {
   return `t${randomBytes(5).toString('hex')}:`;
-}
-
-export function connectRedis(): Redis {
-  return new Redis(redisUrl(), { lazyConnect: false });
 }
 
 /**

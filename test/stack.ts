@@ -54,7 +54,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       gateway.connections.closeAll();
       await new Promise((resolve) => server.close(resolve));
       await gateway.close();
-      await deleteKeys(redis as never, prefix);
+      await deleteKeys(redis, prefix);
       await redis.quit();
       await db.drop();
     },

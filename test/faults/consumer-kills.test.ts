@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burst, prng } from '../load.ts';
 import { bidJobs, openMarket } from '../market.ts';
+import { sleep } from '../wait.ts';
 import {
   type FaultStack,
   pendingAt,
   reportFigures,
   settleAndAssert,
-  sleep,
   startFaultStack,
   unsettledEntries,
 } from './harness.ts';

@@ -1,9 +1,9 @@
 import { decodeIdempotencyRecord, idempotencyClaimKey } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedBid, type BidJob, burst, inFlightAt, prng } from '../load.ts';
+import { type AcceptedBid, type BidJob, inFlightAt, prng } from '../load.ts';
 import { bidJobs, openMarket } from '../market.ts';
-import { waitFor } from '../wait.ts';
-import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
+import { sleep, waitFor } from '../wait.ts';
+import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**
  * Fault 4: a gateway process SIGKILLed in the middle of a burst and started again on its port.
@@ -42,18 +42,13 @@ describe('a gateway killed during a burst', () => {
     const jobs = bidJobs(market, BIDS, 7);
     const tokens = new Map(market.buyers.map((b) => [b.id, b.token]));
 
-    let answered = 0;
     const inFlight = new Map<string, { job: BidJob; target: number }>();
-    const load = burst(jobs, {
-      targets: [victim.url, survivor.url],
-      concurrency: 48,
-      retry: true,
-      inFlight,
-      onProgress: (n) => {
-        answered = n;
-      },
-    });
-    await waitFor(async () => answered >= BIDS * 0.4, 120_000, '40% of the burst');
+    const { load } = await burstUntilAnswered(
+      jobs,
+      { targets: [victim.url, survivor.url], concurrency: 48, inFlight },
+      BIDS * 0.4,
+      '40% of the burst',
+    );
 
     // Freeze the victim until it is caught holding bids it has queued in Redis (their
     // Idempotency-Key has an answer recorded) but not yet answered, then kill it there.

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient, migrate } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, streamKey } from '@dutch/stream';
 import { assertInvariants, type InvariantReport } from '../invariants.ts';
-import type { AcceptedBid } from '../load.ts';
+import { type AcceptedBid, type BidJob, type BurstOptions, type BurstReport, burst } from '../load.ts';
 import type { Market } from '../market.ts';
 import {
   type EngineEnv,
@@ -85,6 +85,29 @@ export async function startFaultStack(label: string, options: FaultStackOptions 
     await sandbox.cleanup();
     throw error;
   }
+}
+
+/**
+ * Starts a burst with retries on (its clients wait out the fault, with the same Idempotency-Key)
+ * and resolves once `count` bids are answered, the rest still coming: the moment a drill strikes.
+ * `load` is the burst itself; `answered` is how many had their final answer at that moment.
+ */
+export async function burstUntilAnswered(
+  jobs: readonly BidJob[],
+  options: Omit<BurstOptions, 'retry' | 'onProgress'>,
+  count: number,
+  what: string,
+): Promise<{ load: Promise<BurstReport>; answered: number }> {
+  let answered = 0;
+  const load = burst(jobs, {
+    ...options,
+    retry: true,
+    onProgress: (n) => {
+      answered = n;
+    },
+  });
+  await waitFor(async () => answered >= count, 120_000, what);
+  return { load, answered };
 }
 
 /**
@@ -189,5 +212,3 @@ export function reportFigures(name: string, figures: Record<string, unknown>): v
     // figures on stdout are enough
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

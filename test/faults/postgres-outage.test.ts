@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burst, inFlightAt } from '../load.ts';
+import { inFlightAt } from '../load.ts';
 import { api, bidJobs, openMarket } from '../market.ts';
-import { waitFor } from '../wait.ts';
-import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
+import { sleep, waitFor } from '../wait.ts';
+import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**
  * Fault 3: PostgreSQL stopped for 5 s in the middle of a burst, then started again.
@@ -35,16 +35,12 @@ describe('PostgreSQL stopped during a burst', () => {
     }
     const jobs = bidJobs(market, BIDS, 5);
 
-    let answered = 0;
-    const load = burst(jobs, {
-      targets: stack.gateways.map((g) => g.url),
-      concurrency: 48,
-      retry: true,
-      onProgress: (n) => {
-        answered = n;
-      },
-    });
-    await waitFor(async () => answered >= BIDS * 0.25, 120_000, 'a quarter of the burst');
+    const { load } = await burstUntilAnswered(
+      jobs,
+      { targets: stack.gateways.map((g) => g.url), concurrency: 48 },
+      BIDS * 0.25,
+      'a quarter of the burst',
+    );
 
     await stack.pg.stop('fast');
     const downFrom = Date.now();

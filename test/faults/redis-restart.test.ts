@@ -4,8 +4,8 @@ import { checkInvariants } from '../invariants.ts';
 import { burst, inFlightAt } from '../load.ts';
 import { api, bidJobs, openMarket } from '../market.ts';
 import { startConsumerProcess } from '../processes.ts';
-import { waitFor } from '../wait.ts';
-import { type FaultStack, reportFigures, settleAndAssert, sleep, startFaultStack } from './harness.ts';
+import { sleep, waitFor } from '../wait.ts';
+import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**
  * Fault 2: Redis killed (kill -9: no shutdown, no last flush) in the middle of a burst and
@@ -39,18 +39,12 @@ describe('Redis restarted during a burst', () => {
     });
     const jobs = bidJobs(market, BIDS, 3);
 
-    let answered = 0;
-    const load = burst(jobs, {
-      targets: stack.gateways.map((g) => g.url),
-      concurrency: 48,
-      retry: true,
-      onProgress: (n) => {
-        answered = n;
-      },
-    });
-
-    await waitFor(async () => answered >= BIDS * 0.3, 120_000, 'a third of the burst');
-    const acceptedBeforeCrash = answered;
+    const { load, answered: acceptedBeforeCrash } = await burstUntilAnswered(
+      jobs,
+      { targets: stack.gateways.map((g) => g.url), concurrency: 48 },
+      BIDS * 0.3,
+      'a third of the burst',
+    );
     const crashedAt = Date.now();
     await stack.redis.kill('SIGKILL');
     await sleep(1_000);

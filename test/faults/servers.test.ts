@@ -90,8 +90,10 @@ describe('cleanup', () => {
     });
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, sig) => resolve(sig)));
     expect(signal).toBe('SIGKILL');
-    const left = JSON.parse(stdout) as { dir: string; redisPid: number; postmasterPid: number };
+    const left = JSON.parse(stdout) as { dir: string; redisPid: number | null; postmasterPid: number | null };
     expect(existsSync(left.dir)).toBe(true);
+    expect(left.redisPid).toBeGreaterThan(0);
+    expect(left.postmasterPid).toBeGreaterThan(0);
     await waitFor(
       async () => !alive(left.redisPid) && !alive(left.postmasterPid) && !existsSync(left.dir),
       30_000,
@@ -103,7 +105,8 @@ describe('cleanup', () => {
     const own = createSandbox('servers-cleanup');
     const redis = await startPrivateRedis(own);
     const pg = await startPrivatePostgres(own);
-    const pids = [redis.pid(), Number(readFileSync(`${pg.dataDir}/postmaster.pid`, 'utf8').split('\n')[0])];
+    const pids = [redis.pid(), pg.pid()];
+    for (const pid of pids) expect(pid).toBeGreaterThan(0);
     await own.cleanup();
     expect(existsSync(own.dir)).toBe(false);
     for (const pid of pids) expect(alive(pid)).toBe(false);

@@ -2,8 +2,6 @@
  * For test/faults/servers.test.ts: starts a private Redis and PostgreSQL, says where they are,
  * then dies without cleaning up (SIGKILL to itself), as a crashed test process would.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startPrivatePostgres } from './postgres-server.ts';
 import { startPrivateRedis } from './redis-server.ts';
 import { createSandbox } from './sandbox.ts';
@@ -11,6 +9,5 @@ import { createSandbox } from './sandbox.ts';
 const sandbox = createSandbox('abandoned');
 const redis = await startPrivateRedis(sandbox);
 const pg = await startPrivatePostgres(sandbox);
-const postmaster = Number(readFileSync(join(pg.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-console.log(JSON.stringify({ dir: sandbox.dir, redisPid: redis.pid(), postmasterPid: postmaster }));
+console.log(JSON.stringify({ dir: sandbox.dir, redisPid: redis.pid(), postmasterPid: pg.pid() }));
 process.kill(process.pid, 'SIGKILL');

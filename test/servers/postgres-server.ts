@@ -11,6 +11,8 @@ export interface PrivatePostgres {
   /** Trust auth as the postgres superuser; `database` defaults to "postgres". */
   url(database?: string): string;
   readonly dataDir: string;
+  /** The postmaster's pid, from its postmaster.pid (null while stopped). */
+  pid(): number | null;
   /** pg_ctl stop: "fast" (roll back open transactions, disconnect clients) or "immediate" (crash-like). */
   stop(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>;
   /** SIGKILL to the postmaster: its backends notice and exit; the next start recovers from the WAL. */
@@ -36,6 +38,11 @@ function run(command: string, args: readonly string[], what: string, uid = true)
       code === 0 ? resolve(output) : reject(new Error(`${what} failed (exit ${code}):\n${output.slice(-4_000)}`)),
     );
   });
+}
+
+function postmasterPid(dataDir: string): number | null {
+  const file = join(dataDir, 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : null;
 }
 
 export async function startPrivatePostgres(sandbox: Sandbox): Promise<PrivatePostgres> {
@@ -74,6 +81,7 @@ export async function startPrivatePostgres(sandbox: Sandbox): Promise<PrivatePos
     port,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     dataDir,
+    pid: () => postmasterPid(dataDir),
     async start() {
       // After a kill, orphaned backends may hold the old shared memory for a moment: retry.
       for (let attempt = 1; ; attempt++) {
@@ -87,11 +95,12 @@ export async function startPrivatePostgres(sandbox: Sandbox): Promise<PrivatePos
       }
       up = true;
       // The postmaster's command line names its data directory: the sandbox finds it after a crash.
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = postmasterPid(dataDir);
+      if (pid === null) throw new Error(`pg_ctl started PostgreSQL in ${dataDir} but left no postmaster.pid`);
       sandbox.track(pid, dataDir);
     },
     async stop(mode = 'fast') {
-      if (!existsSync(join(dataDir, 'postmaster.pid'))) {
+      if (postmasterPid(dataDir) === null) {
         up = false;
         return;
       }
@@ -99,7 +108,8 @@ export async function startPrivatePostgres(sandbox: Sandbox): Promise<PrivatePos
       up = false;
     },
     async kill() {
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = postmasterPid(dataDir);
+      if (pid === null) throw new Error(`PostgreSQL in ${dataDir} is not running`);
       process.kill(pid, 'SIGKILL');
       while (existsSync(`/proc/${pid}`)) await new Promise((resolve) => setTimeout(resolve, 20));
       up = false;
@@ -118,7 +128,7 @@ export async function startPrivatePostgres(sandbox: Sandbox): Promise<PrivatePos
   return server;
 }
 
-/** Waits until the server answers a query (after start, or to see an outage end). */
+/** Whether the server answers a query right now (one try). */
 export async function pgAnswers(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {

@@ -27,10 +27,11 @@ export interface PrivateRedis {
   log(): string;
 }
 
-async function answersPing(port: number): Promise<boolean> {
+/** Whether a redis-server answers PING on the port right now (one try, no retries). */
+export async function answersPing(port: number, host = '127.0.0.1'): Promise<boolean> {
   const client = new Redis({
     port,
-    host: '127.0.0.1',
+    host,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
