@@ -2,6 +2,7 @@ import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, auditLedger, type Sql, ter
 import { FINAL_STATUSES, HELD_STATUSES, type QueuedBid, settleBids } from '@dutch/domain';
 import {
   CONSUMER_GROUP,
+  compareStreamIds,
   deadLetterKey,
   type KeyLayout,
   pendingReceiptsKey,
@@ -205,13 +206,6 @@ export async function assertInvariants(input: InvariantInput): Promise<Invariant
   expect(report.duplicates).toBe(0);
   expect(report.settled).toBe(input.accepted.length);
   return report;
-}
-
-function compareStreamIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
-  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
-  if (am !== bm) return am < bm ? -1 : 1;
-  return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
 function replay(

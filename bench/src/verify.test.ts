@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type AnsweredReceipt,
   type AuctionFacts,
-  compareStreamIds,
   type OutcomeInput,
   type ReceiptRow,
   replayAuction,
@@ -300,12 +299,6 @@ describe('replayAuction across concurrently settled auctions', () => {
         .ok,
     ).toBe(true);
     expect(soldMatchesDemand({ ...base, purchasedUnits: 9 }).ok).toBe(false);
-  });
-
-  it('orders stream ids numerically, not as text', () => {
-    expect(compareStreamIds('1700000000000-10', '1700000000000-9')).toBeGreaterThan(0);
-    expect(compareStreamIds('999-0', '1000-0')).toBeLessThan(0);
-    expect(compareStreamIds('5-1', '5-1')).toBe(0);
   });
 });
 

@@ -6,6 +6,7 @@
  * sold unit and every point moved is what those rules allow.
  */
 import { type AuctionTerms, type BidOutcome, FINAL_STATUSES, settleBids } from '@dutch/domain';
+import { compareStreamIds } from '@dutch/stream';
 
 export interface AuctionFacts {
   readonly id: string;
@@ -231,13 +232,6 @@ export function soldMatchesDemand(replay: AuctionReplay): { ok: boolean; why: st
     };
   }
   return { ok: false, why: `sold ${sold}, but min(stock ${initialStock}, demand ${demand}) = ${expected}` };
-}
-
-/** Stream ids "ms-seq", compared numerically. */
-export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  return Number(am) - Number(bm) || Number(as) - Number(bs);
 }
 
 export function verifyOutcome(input: OutcomeInput): Check[] {

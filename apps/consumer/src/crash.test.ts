@@ -29,7 +29,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   child?.kill('SIGKILL');
-  await Promise.all([deleteKeys(redis as never, crashLayout.prefix), deleteKeys(redis as never, refLayout.prefix)]);
+  await Promise.all([deleteKeys(redis, crashLayout.prefix), deleteKeys(redis, refLayout.prefix)]);
   await redis.quit();
   await Promise.all([crashDb.drop(), refDb.drop()]);
 });

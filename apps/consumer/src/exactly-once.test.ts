@@ -44,7 +44,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((c) => c.close()));
-  await deleteKeys(redis as never, layout.prefix);
+  await deleteKeys(redis, layout.prefix);
   await redis.quit();
   await db.drop();
 });

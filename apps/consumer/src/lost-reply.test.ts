@@ -80,7 +80,7 @@ afterEach(async () => {
   await consumer?.close();
   consumer = null;
   await proxy.close();
-  await deleteKeys(redis as never, layout.prefix);
+  await deleteKeys(redis, layout.prefix);
   await redis.quit();
   await db.drop();
 });

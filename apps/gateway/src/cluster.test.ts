@@ -413,7 +413,7 @@ describe('the compose topology on a Redis Cluster', () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       await Promise.all([gateway.exited, consumer.exited]);
-      await deleteKeys(t.redis as never, prefix);
+      await deleteKeys(t.redis, prefix);
     }
   }, 60_000);
 });

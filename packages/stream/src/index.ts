@@ -4,3 +4,4 @@ export * from './message.ts';
 export * from './pending-receipt.ts';
 export * from './redis.ts';
 export * from './shard.ts';
+export * from './stream-id.ts';

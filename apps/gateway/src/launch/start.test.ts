@@ -50,7 +50,7 @@ describe('npm start (the launcher)', () => {
     const prefix = randomPrefix();
     cleanups.push(async () => {
       const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
-      await deleteKeys(redis as never, prefix);
+      await deleteKeys(redis, prefix);
       await redis.quit();
       const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
       await admin`drop database if exists ${admin(name)} with (force)`;
