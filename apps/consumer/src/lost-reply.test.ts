@@ -49,8 +49,12 @@ async function startCuttingProxy(target: URL): Promise<CuttingProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
+  // The target's URL with only host and port swapped, so a database number (/12) or credentials carry over.
+  const url = new URL(target.href);
+  url.hostname = '127.0.0.1';
+  url.port = String(address.port);
   return {
-    url: `redis://127.0.0.1:${address.port}`,
+    url: url.toString(),
     arm(match) {
       trap = match;
       return new Promise((resolve) => {
