@@ -77,10 +77,10 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
     }
     throw fromDomain(admitted.error);
   }
-  const retryAfter = deps.limiter.take(bid.buyerId);
-  if (retryAfter > 0) {
-    throw new ApiError('RATE_LIMITED', 'Too many bids; slow down.', undefined, { 'Retry-After': String(retryAfter) });
-  }
+  const replayed = await takeAllowance(deps, bid.buyerId, () =>
+    key === undefined ? Promise.resolve(null) : earlierAnswer(deps, claimKey, replayKey, fingerprint),
+  );
+  if (replayed !== null) return replayed;
 
   const mode: QueueMode = key === undefined ? '0' : deps.cluster ? 'R' : 'K';
   if (mode === 'R') {
@@ -127,7 +127,28 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
     },
   );
   if (outcome === 'reused') throw reused();
-  return outcome === 'replay' ? (JSON.parse(value) as BidAccepted) : answer;
+  if (outcome === 'queued') return answer;
+  // A replay queued nothing: it must not use up the allowance takeAllowance() charged it.
+  deps.limiter.giveBack(bid.buyerId);
+  return JSON.parse(value) as BidAccepted;
+}
+
+/**
+ * Takes one bid from the buyer's allowance. When none is left, a retry of an earlier request
+ * is still answered, with that request's answer: a replay queues nothing, so no rate limit
+ * applies to it. Returns that answer, null when the bid may go on, or throws RATE_LIMITED.
+ * The earlier answer is looked up only here, off the common path.
+ */
+async function takeAllowance(
+  deps: BidPathDeps,
+  buyerId: string,
+  earlier: () => Promise<BidAccepted | 'reused' | null>,
+): Promise<BidAccepted | null> {
+  const retryAfter = deps.limiter.take(buyerId);
+  if (retryAfter === 0) return null;
+  const answer = await earlier();
+  if (answer !== null && answer !== 'reused') return answer;
+  throw new ApiError('RATE_LIMITED', 'Too many bids; slow down.', undefined, { 'Retry-After': String(retryAfter) });
 }
 
 /** The answer an earlier request with this Idempotency-Key got, 'reused' if it was another request, or null. */

@@ -34,6 +34,15 @@ export class RateLimiter {
     return 0;
   }
 
+  /**
+   * Returns the token take() gave for a request that turned out to be an Idempotency-Key
+   * replay: a replay queues nothing, so it must not use up the buyer's allowance.
+   */
+  giveBack(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.burst, bucket.tokens + 1);
+  }
+
   /** Drops buckets that have refilled: they carry no information. */
   private evictFull(now: number): void {
     for (const [key, bucket] of this.buckets) {

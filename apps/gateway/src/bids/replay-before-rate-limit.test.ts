@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+
+// One token a second and a burst of 2: the bucket runs dry after two fresh bids, and a test's
+// few milliseconds refill far less than a token.
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({ BID_RATE_PER_SECOND: '1', BID_RATE_BURST: '2' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('Idempotency-Key replays and the per-buyer rate limit', () => {
+  it('answers a replay with the original body even when the allowance is spent, and replays cost nothing', async () => {
+    const seller = await t.signUp('seller');
+    const buyer = await t.signUp('buyer', 100_000);
+    const auction = await t.createAuction(seller.token, { stock: 100, perBuyerLimit: 10 });
+    t.travel(Date.parse(auction.startsAt) - t.now() + 1);
+    const bid = (key?: string) =>
+      t.request('POST', `/auctions/${auction.id}/bids`, {
+        token: buyer.token,
+        body: { quantity: 1, maxPrice: 1000 },
+        ...(key === undefined ? {} : { headers: { 'idempotency-key': key } }),
+      });
+
+    const first = await bid('order-1');
+    expect(first.status).toBe(202);
+    // The bucket holds one token now; five replays must leave it there.
+    for (let i = 0; i < 5; i++) {
+      const replay = await bid('order-1');
+      expect([replay.status, replay.body]).toEqual([202, first.body]);
+    }
+    const fresh = await bid();
+    expect(fresh.status).toBe(202);
+
+    // The bucket is empty: a fresh bid is refused, a replay is still answered as before.
+    const replay = await bid('order-1');
+    expect([replay.status, replay.body]).toEqual([202, first.body]);
+    const refused = await bid();
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+    const newKey = await bid('order-2');
+    expect([newKey.status, newKey.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+  });
+});
