@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { configOrExit } from '@dutch/config';
 import { createDb } from '@dutch/db';
 import { connectRedis } from '@dutch/stream';
@@ -7,6 +8,7 @@ import { createApp } from './app.ts';
 import { answerMetricsRequests, metricsFromLauncher } from './cluster-metrics.ts';
 import { loadConfig } from './config.ts';
 import { createGatewayMetrics } from './http/metrics.ts';
+import { describeListenError, FATAL_EXIT_CODE } from './launch/port-check.ts';
 import { mountWeb } from './mount-web.ts';
 import { checkRedisDurability, redisWhere } from './redis-durability.ts';
 
@@ -65,6 +67,17 @@ for (let attempt = 1; ; attempt++) {
 const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port }, 'gateway listening');
   process.send?.({ type: 'listening', port: info.port });
+});
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const line = describeListenError(error, config.port, config.host);
+  if (line === null) throw error;
+  // Under npm start the launcher prints the line once for all its gateways; alone, say it here.
+  if (cluster.isWorker && process.send !== undefined) {
+    process.send({ type: 'fatal', line }, () => process.exit(FATAL_EXIT_CODE));
+  } else {
+    console.error(line);
+    process.exit(FATAL_EXIT_CODE);
+  }
 });
 
 let stopping = false;

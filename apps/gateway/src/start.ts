@@ -8,6 +8,7 @@ import pino from 'pino';
 import { aggregate, type MetricsJson } from './cluster-metrics.ts';
 import { loadConfig } from './config.ts';
 import { checkDependencies } from './launch/check-dependencies.ts';
+import { checkPort } from './launch/port-check.ts';
 import { Supervisor } from './launch/supervisor.ts';
 
 /**
@@ -21,18 +22,24 @@ const CONSUMER = fileURLToPath(new URL('../../consumer/src/main.ts', import.meta
 const config = configOrExit(loadConfig);
 const logger = pino({ level: config.logLevel, base: { launcher: process.pid } });
 
-const problems = await checkDependencies(
-  config.databaseUrl,
-  { url: config.redisUrl, clusterNodes: config.redisClusterNodes },
-  { redisDurability: config.redisDurability },
-);
+const [dependencyProblems, portProblem] = await Promise.all([
+  checkDependencies(
+    config.databaseUrl,
+    { url: config.redisUrl, clusterNodes: config.redisClusterNodes },
+    { redisDurability: config.redisDurability },
+  ),
+  checkPort(config.port, config.host),
+]);
+const problems = portProblem === null ? dependencyProblems : [...dependencyProblems, portProblem];
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem);
   process.exit(1);
 }
 await migrate(config.databaseUrl);
 
-const supervisor = new Supervisor(logger);
+// A gateway that cannot listen (its port was taken after checkPort) says why over IPC and exits
+// with FATAL_EXIT_CODE: the launcher prints that once and stops, rather than restart it forever.
+const supervisor = new Supervisor(logger, (name) => giveUp(`${name} cannot run here and was not restarted.`));
 const execArgv = ['--import', 'tsx', `--max-old-space-size=${config.heapMb}`];
 cluster.setupPrimary({ exec: SERVER, execArgv, silent: false });
 
@@ -60,7 +67,9 @@ let announced = false;
 for (let i = 0; i < config.workers; i++) {
   supervisor.run({ name: `gateway-${i}`, spawn: () => cluster.fork().process }, (child) => {
     child.on('message', (message: { type?: string; port?: number; id?: number }) => {
-      if (message?.type === 'listening' && message.port !== undefined) {
+      if (message?.type === 'fatal' && typeof (message as { line?: unknown }).line === 'string') {
+        giveUp((message as { line: string }).line);
+      } else if (message?.type === 'listening' && message.port !== undefined) {
         listeningPort = message.port;
         announce();
       } else if (message?.type === 'metrics-collect' && message.id !== undefined) {
@@ -117,4 +126,12 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** One line on stderr, everything stopped, exit 1: what the dependency checks do, after the fork. */
+function giveUp(line: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.error(line);
+  void supervisor.stop(15_000).then(() => process.exit(1));
+}
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,15 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../../../packages/stream/src/redis.ts';
 import { buyOnceOverHttp } from '../../../../test/buy-once.ts';
+import { createTestDatabase } from '../../../../test/databases.ts';
 import { deleteKeys, randomPrefix } from '../../../../test/redis.ts';
 import { adminUrl, databaseUrl, redisUrl } from '../../../../test/urls.ts';
 import { waitFor } from '../../../../test/wait.ts';
+import { FATAL_EXIT_CODE } from './port-check.ts';
 
 const START = fileURLToPath(new URL('../start.ts', import.meta.url));
+const SERVER = fileURLToPath(new URL('../server.ts', import.meta.url));
 
 interface Launched {
   readonly child: ChildProcess;
@@ -25,8 +29,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function launch(env: Record<string, string>): Launched {
-  const child = spawn(process.execPath, ['--import', 'tsx', START], {
+function launch(env: Record<string, string>, script = START): Launched {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', GATEWAY_WORKERS: '2', CONSUMERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -123,4 +127,53 @@ describe('npm start (the launcher)', () => {
     expect(run.errors()).toContain('SHARDS="eight": must be a whole number');
     expect(run.errors()).toContain('PORT="99999"');
   }, 30_000);
+
+  it('says in one line that the port is taken and exits, instead of restarting its gateways', async () => {
+    const port = await occupyPort();
+    const run = launch({
+      REDIS_URL: redisUrl(),
+      DATABASE_URL: databaseUrl('postgres'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    });
+    expect(await run.exited).toBe(1);
+    expect(withoutNpmWarnings(run.errors())).toEqual([
+      `Port ${port} on 127.0.0.1 is already in use (EADDRINUSE). Stop what is listening there or set PORT to another port.`,
+    ]);
+  }, 30_000);
+
+  it('a gateway whose port is taken after the check says so once and exits with the do-not-restart code', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const port = await occupyPort();
+    const run = launch(
+      {
+        REDIS_URL: redisUrl(),
+        DATABASE_URL: db.url,
+        KEY_PREFIX: randomPrefix(),
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      },
+      SERVER,
+    );
+    expect(await run.exited).toBe(FATAL_EXIT_CODE);
+    expect(withoutNpmWarnings(run.errors())).toEqual([
+      expect.stringMatching(new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use`)),
+    ]);
+  }, 60_000);
 });
+
+function withoutNpmWarnings(text: string): string[] {
+  return text
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('npm warn'));
+}
+
+/** A port another program holds for the rest of the test. */
+async function occupyPort(): Promise<number> {
+  const holder: Server = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+  return (holder.address() as { port: number }).port;
+}

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
+import { FATAL_EXIT_CODE } from './port-check.ts';
 
 export interface Supervised {
   readonly name: string;
@@ -9,13 +10,18 @@ export interface Supervised {
 
 /**
  * Keeps a set of processes running: one that dies unexpectedly is started again after a
- * pause that grows while it keeps dying, so a broken process does not spin.
+ * pause that grows while it keeps dying, so a broken process does not spin. One that exits
+ * with FATAL_EXIT_CODE said it cannot run here (its port is taken): restarting would only
+ * repeat that, so it is left down and onFatal decides what happens to the rest.
  */
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly onFatal: (name: string) => void = () => {},
+  ) {}
 
   run(process: Supervised, onStart: (child: ChildProcess) => void, attempt = 0): void {
     const child = process.spawn();
@@ -25,6 +31,7 @@ export class Supervisor {
     child.once('exit', (code, signal) => {
       if (this.children.get(process.name) === child) this.children.delete(process.name);
       if (this.stopping) return;
+      if (code === FATAL_EXIT_CODE) return this.onFatal(process.name);
       const healthy = Date.now() - started > 10_000;
       const next = healthy ? 0 : attempt + 1;
       const delay = Math.min(250 * 2 ** next, 10_000);
