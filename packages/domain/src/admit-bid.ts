@@ -2,6 +2,7 @@ import type { AuctionTerms, Millis } from './auction.ts';
 import { type DomainError, err, invalid, ok, type Result, refuse, type Violation } from './errors.ts';
 import { priceAt } from './price-schedule.ts';
 import { isWithinWindow } from './status.ts';
+import { canSeeStock } from './stock-visibility.ts';
 
 export interface BidRequest {
   readonly buyerId: string;
@@ -41,9 +42,15 @@ export function validateBid(
  * `knownStock` is the last stock the gateway heard of: during the auction stock only falls,
  * so a stale value is too high, never too low, and refusing on it is always right.
  * Checks run in the contract's order: shape (400), then business rules (409).
+ *
+ * On a hidden-stock auction no answer may tell a buyer more than `status` does: the price is
+ * checked before any stock, and stock refuses only at 0 (sold_out, public anyway). A bid for
+ * more than the hidden remainder is queued, and settlement fails it by the rules every bid
+ * meets; otherwise SOLD_OUT vs PRICE_ABOVE_MAX would give the stock away by binary search.
+ * Terms without `showStock` are treated as hidden: forgetting it must not leak.
  */
 export function admitBid(
-  auction: AuctionTerms,
+  auction: AuctionTerms & { readonly showStock?: boolean },
   knownStock: number,
   bid: BidRequest,
   now: Millis,
@@ -56,12 +63,13 @@ export function admitBid(
     return err(refuse('AUCTION_NOT_RUNNING', message));
   }
   if (knownStock <= 0) return err(refuse('SOLD_OUT', 'The auction is sold out.'));
-  if (bid.quantity > knownStock) {
-    return err(refuse('SOLD_OUT', `Only ${knownStock} left; ask for fewer.`));
-  }
   const unitPrice = priceAt(auction, now);
   if (unitPrice > bid.maxPrice) {
     return err(refuse('PRICE_ABOVE_MAX', `The current price ${unitPrice} is above your maxPrice ${bid.maxPrice}.`));
+  }
+  const visibility = { sellerId: auction.sellerId, showStock: auction.showStock === true };
+  if (canSeeStock(visibility, bid.buyerId) && bid.quantity > knownStock) {
+    return err(refuse('SOLD_OUT', `Only ${knownStock} left; ask for fewer.`));
   }
   return ok({ unitPrice, total: unitPrice * bid.quantity });
 }

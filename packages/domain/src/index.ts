@@ -10,4 +10,5 @@ export * from './receipt.ts';
 export * from './settle-bids.ts';
 export * from './settle-refunds.ts';
 export * from './status.ts';
+export * from './stock-visibility.ts';
 export * from './validate-auction.ts';

@@ -1,10 +1,11 @@
 import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, type Sql, termsOf } from '@dutch/db';
-import type { AuctionTerms } from '@dutch/domain';
+import type { AuctionTerms, StockVisibility } from '@dutch/domain';
 
 /** What the bid path needs to know about an auction, kept in memory. */
 export interface CachedAuction {
   readonly id: string;
-  readonly terms: AuctionTerms;
+  /** With showStock, so admission (admitBid) keeps a hidden stock hidden. */
+  readonly terms: AuctionTerms & StockVisibility;
   readonly showStock: boolean;
   /** The last stock this gateway heard of; during an auction only ever too high, never too low. */
   stock: number;
@@ -105,6 +106,7 @@ export class AuctionCache {
   }
 
   private toEntry(row: Row): CachedAuction {
-    return { id: row.id, terms: termsOf(row), showStock: row.showStock, stock: row.stock, loadedAt: this.clock() };
+    const terms = { ...termsOf(row), showStock: row.showStock };
+    return { id: row.id, terms, showStock: row.showStock, stock: row.stock, loadedAt: this.clock() };
   }
 }

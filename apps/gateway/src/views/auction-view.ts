@@ -1,5 +1,5 @@
 import { type auctions, priceDropOf, termsOf } from '@dutch/db';
-import { auctionMomentAt } from '@dutch/domain';
+import { auctionMomentAt, canSeeStock } from '@dutch/domain';
 
 export type AuctionRow = typeof auctions.$inferSelect;
 
@@ -12,7 +12,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function auctionView(row: AuctionRow, now: number, viewerId: string | null) {
   const terms = termsOf(row);
   const moment = auctionMomentAt(terms, row.stock, now);
-  const seesStock = row.showStock || viewerId === row.sellerId;
+  const seesStock = canSeeStock(row, viewerId);
   return {
     id: row.id,
     sellerId: row.sellerId,
