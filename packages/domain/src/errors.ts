@@ -31,7 +31,8 @@ export type FailureReason =
   | 'BUYER_LIMIT_EXCEEDED'
   | 'AUCTION_NOT_RUNNING'
   | 'SELLER_INSUFFICIENT_POINTS'
-  | 'PROCESSING_FAILED';
+  | 'PROCESSING_FAILED'
+  | 'DUPLICATE_REQUEST';
 
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'SOLD_OUT',
@@ -40,6 +41,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'AUCTION_NOT_RUNNING',
   'SELLER_INSUFFICIENT_POINTS',
   'PROCESSING_FAILED',
+  'DUPLICATE_REQUEST',
 ];
 
 /** One broken rule of a request: which field, which rule, in words. */
@@ -89,5 +91,7 @@ export function describeFailure(reason: FailureReason): string {
       return 'The seller does not have enough points to pay the refund back yet.';
     case 'PROCESSING_FAILED':
       return 'The engine could not process this request after several attempts.';
+    case 'DUPLICATE_REQUEST':
+      return 'This was a retry of a request you had already made (same Idempotency-Key); see the first receipt.';
   }
 }

@@ -11,6 +11,26 @@ export interface QueuedBid {
   readonly quantity: number;
   readonly unitPrice: number;
   readonly acceptedAt: Millis;
+  /** The request's Idempotency-Key, and for how long after acceptance it names this bid. */
+  readonly idempotency?: IdempotencyClaim;
+}
+
+export interface IdempotencyClaim {
+  readonly key: string;
+  /** The gateway's IDEMPOTENCY_TTL: a later request with the key inside it is a retry. */
+  readonly windowMs: number;
+}
+
+/** A settled receipt that keeps its buyer's Idempotency-Key (the first made for it). */
+export interface KeyedReceipt {
+  readonly receiptId: string;
+  readonly acceptedAt: Millis;
+}
+
+/** Where a buyer's Idempotency-Key is looked up: keys are scoped per buyer. */
+export function idempotencyScope(buyerId: string, key: string): string {
+  // A space cannot occur in a key (visible ASCII only), so scopes of different pairs differ.
+  return `${buyerId} ${key}`;
 }
 
 /** What settlement needs to know, read under the auction's lock. */
@@ -22,6 +42,11 @@ export interface AuctionLedgerState {
   readonly held: ReadonlyMap<string, number>;
   /** The seller deleted the auction: no bid can be served, whatever a stale cache admitted. */
   readonly withdrawn?: boolean;
+  /**
+   * The latest settled receipt keeping each Idempotency-Key the bids carry, by
+   * idempotencyScope(). Settled receipts outlive Redis, so a retry Redis forgot is still known.
+   */
+  readonly keyedReceipts?: ReadonlyMap<string, KeyedReceipt>;
 }
 
 interface OutcomeBase {
@@ -30,11 +55,18 @@ interface OutcomeBase {
   readonly quantity: number;
   readonly unitPrice: number;
   readonly total: number;
+  /** The Idempotency-Key this receipt keeps: set on the first receipt for a key, never on its retries. */
+  readonly idempotencyKey?: string;
 }
 
 export type BidOutcome =
   | (OutcomeBase & { readonly status: 'PURCHASED' })
-  | (OutcomeBase & { readonly status: 'FAILED'; readonly reason: FailureReason });
+  | (OutcomeBase & {
+      readonly status: 'FAILED';
+      readonly reason: FailureReason;
+      /** DUPLICATE_REQUEST: the first receipt made for the same buyer and Idempotency-Key. */
+      readonly duplicateOf?: string;
+    });
 
 export interface BidSettlement {
   /** One outcome per bid, in the order given (stream order). */
@@ -51,6 +83,13 @@ export interface BidSettlement {
  * smaller or richer bid can still be served. The buyer pays the unitPrice the gateway
  * quoted, which must be the schedule's price at acceptance; a quote made from terms the
  * auction no longer has (an edit raced the gateway's cache) is refused, never re-priced.
+ *
+ * A bid whose buyer and Idempotency-Key already have a receipt accepted within the key's
+ * window, settled before or earlier in these bids, is a retry the gateway no longer recognised
+ * (Redis lost its record): it fails DUPLICATE_REQUEST, pointing at that first receipt, and takes
+ * nothing. This is race-free because the caller settles an auction's bids one batch at a time
+ * under the auction's row lock, and a true retry carries the same body to the same auction, so
+ * the first receipt is either committed before this batch or earlier in it.
  */
 export function settleBids(
   auction: AuctionTerms,
@@ -61,22 +100,30 @@ export function settleBids(
   const points = new Map(state.points);
   const held = new Map(state.held);
   const deltas = new Map<string, number>();
+  const keyed = new Map(state.keyedReceipts);
   const outcomes: BidOutcome[] = [];
   let unitsSold = 0;
 
   for (const bid of bids) {
     const total = bid.unitPrice * bid.quantity;
-    const base = {
+    const base: OutcomeBase = {
       receiptId: bid.receiptId,
       buyerId: bid.buyerId,
       quantity: bid.quantity,
       unitPrice: bid.unitPrice,
       total,
     };
+    const duplicateOf = firstReceiptOf(bid, keyed);
+    if (duplicateOf !== null) {
+      outcomes.push({ ...base, status: 'FAILED', reason: 'DUPLICATE_REQUEST', duplicateOf });
+      continue;
+    }
+    const decided = bid.idempotency === undefined ? base : { ...base, idempotencyKey: bid.idempotency.key };
+    if (bid.idempotency !== undefined) keyed.set(idempotencyScope(bid.buyerId, bid.idempotency.key), bid);
     const reason =
       state.withdrawn === true ? 'AUCTION_NOT_RUNNING' : refusalFor(auction, bid, total, stock, points, held);
     if (reason !== null) {
-      outcomes.push({ ...base, status: 'FAILED', reason });
+      outcomes.push({ ...decided, status: 'FAILED', reason });
       continue;
     }
     stock -= bid.quantity;
@@ -86,9 +133,17 @@ export function settleBids(
     points.set(auction.sellerId, (points.get(auction.sellerId) ?? 0) + total);
     addDelta(deltas, bid.buyerId, -total);
     addDelta(deltas, auction.sellerId, total);
-    outcomes.push({ ...base, status: 'PURCHASED' });
+    outcomes.push({ ...decided, status: 'PURCHASED' });
   }
   return { outcomes, stockAfter: stock, unitsSold, pointDeltas: deltas };
+}
+
+/** The receipt this bid's Idempotency-Key already names within its window, if any. */
+function firstReceiptOf(bid: QueuedBid, keyed: ReadonlyMap<string, KeyedReceipt>): string | null {
+  if (bid.idempotency === undefined) return null;
+  const first = keyed.get(idempotencyScope(bid.buyerId, bid.idempotency.key));
+  if (first === undefined || bid.acceptedAt - first.acceptedAt >= bid.idempotency.windowMs) return null;
+  return first.receiptId;
 }
 
 function refusalFor(
