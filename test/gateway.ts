@@ -1,4 +1,4 @@
-import { createDb } from '@dutch/db';
+import { createDb, type Db } from '@dutch/db';
 import { createApp, type Gateway, loadConfig as loadGatewayConfig } from '@dutch/gateway';
 import { connectRedis, type KeyLayout, type RedisClient } from '@dutch/stream';
 import pino, { type Logger } from 'pino';
@@ -41,7 +41,11 @@ export interface TestGateway {
 /** A gateway app (tested through app.request()) and a consumer, on a database and key prefix of their own. */
 export async function startTestGateway(
   env: Record<string, string> = {},
-  setup: { readonly logger?: Logger } = {},
+  setup: {
+    readonly logger?: Logger;
+    /** Wraps the gateway's drizzle handle, e.g. to count the queries it makes (on the real database). */
+    readonly wrapDb?: (db: Db) => Db;
+  } = {},
 ): Promise<TestGateway> {
   const db = await createTestDatabase();
   const layout: KeyLayout = { prefix: randomPrefix(), shards: Number(env.SHARDS ?? 4) };
@@ -69,7 +73,7 @@ export async function startTestGateway(
   });
   const gateway = createApp({
     config,
-    db: gatewayDb.db,
+    db: setup.wrapDb === undefined ? gatewayDb.db : setup.wrapDb(gatewayDb.db),
     sql: gatewayDb.sql,
     redis,
     subscriber,

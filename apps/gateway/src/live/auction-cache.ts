@@ -63,6 +63,14 @@ export class AuctionCache {
     if (entry) entry.stock = stock;
   }
 
+  /** Takes a row just read elsewhere (a live feed's reload), so it need not be read again. */
+  remember(row: Row): CachedAuction {
+    const entry = this.toEntry(row);
+    this.entries.set(row.id, entry);
+    this.misses.delete(row.id);
+    return entry;
+  }
+
   invalidate(id: string): void {
     this.entries.delete(id);
     this.misses.delete(id);

@@ -1,9 +1,13 @@
-import { type AuctionStatus, auctionMomentAt, nextStatusChangeAt, priceViewAt } from '@dutch/domain';
+import { type AuctionStatus, auctionMomentAt, canSeeStock, nextStatusChangeAt, priceViewAt } from '@dutch/domain';
 import type { AuctionEvent } from '@dutch/stream';
 import type { Logger } from 'pino';
+import { type AuctionRow, type AuctionView, auctionView } from '../views/auction-view.ts';
 import type { AuctionCache, CachedAuction } from './auction-cache.ts';
 
-/** What an SSE client is sent after its snapshot. `changed` asks for a fresh snapshot. */
+/**
+ * What an SSE client is sent after its snapshot. `snapshot` follows a seller's edit (the
+ * auction read once per gateway, viewed per viewer); `gone` ends the stream (withdrawn).
+ */
 export type FeedEvent =
   | { readonly event: 'stock'; readonly data: { stock: number; soldCount: number } }
   | { readonly event: 'status'; readonly data: { status: AuctionStatus } }
@@ -11,26 +15,34 @@ export type FeedEvent =
       readonly event: 'price';
       readonly data: { currentPrice: number; nextPrice: number | null; nextDropAt: string | null };
     }
-  | { readonly event: 'changed'; readonly data: Record<string, never> };
+  | { readonly event: 'snapshot'; readonly data: AuctionView }
+  | { readonly event: 'gone'; readonly data: Record<string, never> };
 
 type Send = (event: FeedEvent) => void;
+
+/** Reads an auction's row (undefined when withdrawn): the one database read per change. */
+export type LoadAuction = (id: string) => Promise<AuctionRow | undefined>;
 
 const stepKey = (moment: { currentPrice: number; nextDropAt: number | null }) =>
   `${moment.currentPrice}@${moment.nextDropAt}`;
 
 interface Feed {
   auction: CachedAuction;
-  readonly clients: Set<Send>;
+  /** Each client's send, with who is watching (null: anonymous), for what they may see. */
+  readonly clients: Map<Send, string | null>;
   timer: NodeJS.Timeout | null;
   status: AuctionStatus;
   /** The step last announced, as "price@nextDropAt": a new step is a new price event. */
   step: string;
+  /** A reload is under way; `reloadAgain` asks for one more, for a change it may have missed. */
+  loading: boolean;
+  reloadAgain: boolean;
 }
 
 /**
  * One feed per auction that has live viewers in this process: a single timer for the next
- * price drop or status change, whatever the number of viewers. A feed and its timer go
- * away with its last viewer.
+ * price drop or status change, and a single read of the auction per seller edit, whatever
+ * the number of viewers. A feed and its timer go away with its last viewer.
  */
 export class LiveFeeds {
   private readonly feeds = new Map<string, Feed>();
@@ -39,17 +51,26 @@ export class LiveFeeds {
     private readonly cache: AuctionCache,
     private readonly clock: () => number,
     private readonly logger: Logger,
+    private readonly loadAuction: LoadAuction,
   ) {}
 
-  subscribe(auction: CachedAuction, send: Send): () => void {
+  subscribe(auction: CachedAuction, viewerId: string | null, send: Send): () => void {
     let feed = this.feeds.get(auction.id);
     if (feed === undefined) {
       const moment = auctionMomentAt(auction.terms, auction.stock, this.clock());
-      feed = { auction, clients: new Set(), timer: null, status: moment.status, step: stepKey(moment) };
+      feed = {
+        auction,
+        clients: new Map(),
+        timer: null,
+        status: moment.status,
+        step: stepKey(moment),
+        loading: false,
+        reloadAgain: false,
+      };
       this.feeds.set(auction.id, feed);
       this.schedule(feed);
     }
-    feed.clients.add(send);
+    feed.clients.set(send, viewerId);
     const current = feed;
     return () => {
       current.clients.delete(send);
@@ -73,28 +94,55 @@ export class LiveFeeds {
   }
 
   onEvent(event: AuctionEvent): void {
-    if (event.type === 'token-revoked') return;
+    if (event.type !== 'changed' && event.type !== 'stock') return;
     const feed = this.feeds.get(event.auctionId);
     if (feed === undefined) return;
     if (event.type === 'changed') {
-      this.broadcast(feed, { event: 'changed', data: {} });
-      void this.cache.get(event.auctionId).then((auction) => {
-        if (auction !== null && this.feeds.get(event.auctionId) === feed) {
-          feed.auction = auction;
-          this.refresh(feed);
-        }
-      });
+      this.reload(feed);
       return;
     }
     feed.auction.stock = event.stock;
-    if (feed.auction.showStock)
-      this.broadcast(feed, { event: 'stock', data: { stock: event.stock, soldCount: event.soldCount } });
+    const stock: FeedEvent = { event: 'stock', data: { stock: event.stock, soldCount: event.soldCount } };
+    for (const [send, viewerId] of feed.clients) if (canSeeStock(feed.auction.terms, viewerId)) send(stock);
     this.refresh(feed);
   }
 
   close(): void {
     for (const feed of this.feeds.values()) if (feed.timer !== null) clearTimeout(feed.timer);
     this.feeds.clear();
+  }
+
+  /**
+   * Reads the edited auction once and sends every viewer their own view of it. Edits that
+   * arrive during the read share one more read after it, so a burst costs at most two.
+   */
+  private reload(feed: Feed): void {
+    if (feed.loading) {
+      feed.reloadAgain = true;
+      return;
+    }
+    feed.loading = true;
+    const id = feed.auction.id;
+    this.loadAuction(id)
+      .then((row) => {
+        if (this.feeds.get(id) !== feed) return;
+        if (row === undefined) {
+          this.broadcast(feed, { event: 'gone', data: {} });
+          return;
+        }
+        feed.auction = this.cache.remember(row);
+        this.refresh(feed);
+        const now = this.clock();
+        for (const [send, viewerId] of feed.clients) send({ event: 'snapshot', data: auctionView(row, now, viewerId) });
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, auctionId: id }, 'live feed reload failed'))
+      .finally(() => {
+        feed.loading = false;
+        if (feed.reloadAgain) {
+          feed.reloadAgain = false;
+          this.reload(feed);
+        }
+      });
   }
 
   /** Emits what changed since the last look (status, price) and sets the timer for the next change. */
@@ -145,6 +193,6 @@ export class LiveFeeds {
   }
 
   private broadcast(feed: Feed, event: FeedEvent): void {
-    for (const send of feed.clients) send(event);
+    for (const send of feed.clients.keys()) send(event);
   }
 }

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { AppContext } from '../app-context.ts';
 import { optionalMember } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
+import { clientAddressOf } from '../http/client-address.ts';
+import type { CachedAuction } from '../live/auction-cache.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
 import { errors, IdParam } from '../schemas.ts';
@@ -13,11 +15,6 @@ import { router } from './router.ts';
 export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
   const app = router();
 
-  async function currentView(id: string, viewerId: string | null) {
-    const row = await findAuction(ctx.db, id);
-    return row === undefined ? null : auctionView(row, ctx.clock(), viewerId);
-  }
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -25,55 +22,78 @@ export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
       tags: ['Auctions'],
       summary: 'Live updates (Server-Sent Events)',
       description:
-        'First a `snapshot` (the auction view), then `stock` {stock, soldCount} (left out when showStock is false), ' +
-        '`status` {status} and `price` {currentPrice, nextPrice, nextDropAt} at each drop. Every event has an id; a ' +
-        'client reconnecting with Last-Event-ID gets a fresh snapshot. A comment line every 15 s keeps proxies from closing it.',
+        'First a `snapshot` (the auction view), then `stock` {stock, soldCount} (only to those who see the stock: ' +
+        'everyone when showStock is true, else the seller, who sends `Authorization: Bearer`), `status` {status} and ' +
+        '`price` {currentPrice, nextPrice, nextDropAt} at each drop, and a fresh `snapshot` after the seller edits it. ' +
+        'Every event has an id; a client reconnecting with Last-Event-ID gets a fresh snapshot. A comment line every ' +
+        '15 s keeps proxies from closing it. Each client address may hold SSE_MAX_CONNECTIONS_PER_CLIENT streams at once.',
       middleware: [optionalMember(ctx.tokens)] as const,
       request: { params: IdParam },
       responses: {
         200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-        ...errors(400, 401, 404),
+        ...errors(400, 401, 404, 429),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const viewerId = c.get('member')?.id ?? null;
-      const auction = await ctx.auctions.get(id);
-      const snapshot = auction === null ? null : await currentView(id, viewerId);
-      if (auction === null || snapshot === null) throw new ApiError('NOT_FOUND', 'No such auction.');
-      c.header('Cache-Control', 'no-store');
-      c.header('X-Accel-Buffering', 'no');
-
-      return streamSSE(c, async (stream) => {
-        let sequence = 0;
-        const send = (event: string, data: unknown) =>
-          stream.writeSSE({ event, data: JSON.stringify(data), id: `${ctx.clock()}-${++sequence}` }).catch(() => {});
-
-        let done: () => void = () => {};
-        const finished = new Promise<void>((resolve) => {
-          done = resolve;
-        });
-        await send('snapshot', snapshot);
-        const unsubscribe = ctx.feeds.subscribe(auction, (event: FeedEvent) => {
-          if (event.event !== 'changed') {
-            void send(event.event, event.data);
-            return;
-          }
-          void currentView(id, viewerId).then((view) => (view === null ? done() : send('snapshot', view)));
-        });
-        const heartbeat = setInterval(
-          () => void stream.write(': heartbeat\n\n').catch(() => {}),
-          ctx.config.sseHeartbeatMs,
+      const limit = ctx.config.sseMaxConnectionsPerClient;
+      const release = connections.claim(clientAddressOf(c), limit);
+      if (release === null) {
+        throw new ApiError(
+          'RATE_LIMITED',
+          `Too many live streams from your address (at most ${limit}); close one and retry.`,
+          undefined,
+          { 'Retry-After': '5' },
         );
-        const forget = connections.add(done);
-        stream.onAbort(done);
-        await finished;
-        clearInterval(heartbeat);
-        unsubscribe();
-        forget();
-      });
+      }
+      try {
+        const auction = await ctx.auctions.get(id);
+        const row = auction === null ? undefined : await findAuction(ctx.db, id);
+        if (auction === null || row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
+        const snapshot = auctionView(row, ctx.clock(), viewerId);
+        c.header('Cache-Control', 'no-store');
+        c.header('X-Accel-Buffering', 'no');
+        return streamSSE(c, async (stream) => {
+          try {
+            await follow(stream, auction, viewerId, snapshot);
+          } finally {
+            release();
+          }
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
     },
   );
+
+  /** Sends the snapshot, then the feed's events, until the client leaves, the auction goes or the gateway stops. */
+  async function follow(stream: SSEStreamingApi, auction: CachedAuction, viewerId: string | null, snapshot: unknown) {
+    let sequence = 0;
+    const send = (event: string, data: unknown) =>
+      stream.writeSSE({ event, data: JSON.stringify(data), id: `${ctx.clock()}-${++sequence}` }).catch(() => {});
+
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await send('snapshot', snapshot);
+    const unsubscribe = ctx.feeds.subscribe(auction, viewerId, (event: FeedEvent) => {
+      if (event.event === 'gone') done();
+      else void send(event.event, event.data);
+    });
+    const heartbeat = setInterval(
+      () => void stream.write(': heartbeat\n\n').catch(() => {}),
+      ctx.config.sseHeartbeatMs,
+    );
+    const forget = connections.add(done);
+    stream.onAbort(done);
+    await finished;
+    clearInterval(heartbeat);
+    unsubscribe();
+    forget();
+  }
 
   return app;
 }
