@@ -1,11 +1,13 @@
 import { type Consumer, type ConsumerConfig, createConsumer, loadConfig } from '@dutch/consumer';
-import { createDb } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { openConsumerConnections } from '../apps/consumer/src/connections.ts';
 import { redisUrl } from './urls.ts';
 
 export interface TestConsumer {
   readonly consumer: Consumer;
   readonly config: ConsumerConfig;
+  /** The application_name of every Postgres connection of this consumer. */
+  readonly applicationName: string;
   close(): Promise<void>;
 }
 
@@ -34,16 +36,16 @@ export function startTestConsumer(
   extra: Record<string, string> = {},
 ): TestConsumer {
   const config = loadConfig(consumerEnv(databaseUrl, layout, { CONSUMER_NAME: name, ...extra }));
-  const pool = createDb(databaseUrl, { max: 4, applicationName: `test consumer ${name}` });
-  const locks = createDb(databaseUrl, { max: 1, applicationName: `test consumer ${name} locks` });
+  const db = openConsumerConnections(databaseUrl, { consumerName: `test ${name}`, poolSize: 4 });
   const redis: RedisClient = connectRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes });
-  const consumer = createConsumer({ config, sql: pool.sql, lockSql: locks.sql, redis });
+  const consumer = createConsumer({ config, sql: db.sql, lockSql: db.lockSql, redis });
   return {
     consumer,
     config,
+    applicationName: db.applicationName,
     async close() {
       await consumer.stop();
-      await Promise.allSettled([pool.close(), locks.close(), redis.quit()]);
+      await Promise.allSettled([db.close(), redis.quit()]);
     },
   };
 }

@@ -16,6 +16,8 @@ describe('loadConfig (consumer)', () => {
       blockMs: 1000,
       claimIdleMs: 30_000,
       maxDeliveries: 10,
+      rebalanceMs: 1000,
+      shardTakeoverMs: 10_000,
       shards: 8,
       keyPrefix: 'dutch:',
     });
@@ -29,6 +31,18 @@ describe('loadConfig (consumer)', () => {
     } catch (error) {
       const names = (error as ConfigError).problems.map((problem) => problem.split('=')[0]);
       expect(names.sort()).toEqual(['BATCH_SIZE', 'CONSUMER_NAME', 'MAX_DELIVERIES']);
+    }
+  });
+
+  it('refuses a takeover bound too close to the rebalance tick, naming SHARD_TAKEOVER_MS', () => {
+    expect(loadConfig({ REBALANCE_MS: '250', SHARD_TAKEOVER_MS: '1250' }, host).shardTakeoverMs).toBe(1250);
+    try {
+      loadConfig({ REBALANCE_MS: '1000', SHARD_TAKEOVER_MS: '2000' }, host);
+      expect.unreachable('a 2 s takeover with a 1 s rebalance tick was accepted');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(/^SHARD_TAKEOVER_MS="2000": must be at least 5 × REBALANCE_MS/),
+      ]);
     }
   });
 });

@@ -14,7 +14,23 @@ const schema = z.object({
   MAX_DELIVERIES: intVar(1, 1000, 10),
   PG_POOL_SIZE: intVar(1, 100, 8),
   REBALANCE_MS: intVar(50, 60_000, 1000),
+  SHARD_TAKEOVER_MS: intVar(500, 3_600_000, 10_000),
   CONSUMER_METRICS_PORT: intVar(0, 65_535, 0),
+});
+
+/**
+ * A live owner renews its lease once per rebalance tick; a takeover bound close to that tick
+ * would terminate live consumers that merely had a slow tick (a GC pause, a busy event loop).
+ */
+const TAKEOVER_TICKS = 5;
+
+const checkedSchema = schema.superRefine((env, ctx) => {
+  if (env.SHARD_TAKEOVER_MS < TAKEOVER_TICKS * env.REBALANCE_MS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SHARD_TAKEOVER_MS'],
+      message: `must be at least ${TAKEOVER_TICKS} × REBALANCE_MS (${TAKEOVER_TICKS * env.REBALANCE_MS})`,
+    });
 });
 
 export interface ConsumerConfig extends CommonConfig {
@@ -31,6 +47,8 @@ export interface ConsumerConfig extends CommonConfig {
   readonly pgPoolSize: number;
   /** How often shard ownership is checked and balanced across live consumers. */
   readonly rebalanceMs: number;
+  /** A shard owner whose lock connection has been silent this long (server clock) is taken over. */
+  readonly shardTakeoverMs: number;
   /** 0: no metrics server of its own (the launcher collects metrics over IPC instead). */
   readonly metricsPort: number;
 }
@@ -39,7 +57,7 @@ export function loadConfig(
   env: Env,
   host: { hostname: string; pid: number } = { hostname: hostname(), pid: process.pid },
 ): ConsumerConfig {
-  const parsed = parseEnv(schema, env);
+  const parsed = parseEnv(checkedSchema, env);
   return {
     ...toCommonConfig(parsed),
     consumerName: parsed.CONSUMER_NAME ?? `${host.hostname}-${host.pid}`,
@@ -49,6 +67,7 @@ export function loadConfig(
     maxDeliveries: parsed.MAX_DELIVERIES,
     pgPoolSize: parsed.PG_POOL_SIZE,
     rebalanceMs: parsed.REBALANCE_MS,
+    shardTakeoverMs: parsed.SHARD_TAKEOVER_MS,
     metricsPort: parsed.CONSUMER_METRICS_PORT,
   };
 }

@@ -3,9 +3,15 @@ import { allStreamKeys, consumersKey, type KeyLayout, type RedisClient, type Red
 import pino, { type Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
 import { type ConsumerMetrics, createConsumerMetrics } from './metrics.ts';
-import { lockClassId, ShardLocks } from './shard-locks.ts';
+import { lockClassId, ShardLocks, type Takeover } from './shard-locks.ts';
 import { ShardWorker, type WorkerContext } from './shard-worker.ts';
 import { ensureGroup } from './stream-io.ts';
+
+/**
+ * The share of SHARD_TAKEOVER_MS a consumer trusts its locks after the last answer from their
+ * connection: it stops using them on its own before another consumer may end that connection.
+ */
+const LEASE_SHARE = 0.8;
 
 export interface ConsumerDeps {
   readonly config: ConsumerConfig;
@@ -45,7 +51,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   const metrics = deps.metrics ?? createConsumerMetrics({ consumer: config.consumerName });
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const redisTarget: RedisTarget = { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
-  const locks = new ShardLocks(deps.lockSql, lockClassId(config.keyPrefix));
+  const locks = new ShardLocks(deps.lockSql, lockClassId(config.keyPrefix), config.shardTakeoverMs * LEASE_SHARE);
   const ctx: WorkerContext = {
     config,
     layout,
@@ -62,6 +68,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   /** consumeOnce() keeps its workers, so a takeover's recovery runs once per ownership, as in start(). */
   const drainers = new Map<number, ShardWorker>();
   let timer: NodeJS.Timeout | null = null;
+  let leaseTimer: NodeJS.Timeout | null = null;
   let tick: Promise<void> = Promise.resolve();
   let stopping = false;
   let groupsReady = false;
@@ -122,9 +129,11 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     await ensureGroups();
     const lost = await locks.verify();
     for (const shard of lost) {
-      logger.warn({ shard }, 'lost shard lock (database connection dropped)');
+      logger.warn({ shard }, 'lost shard lock (database connection dropped or ended by a takeover)');
       running.get(shard)?.worker.stop();
     }
+    // Rejoin like a fresh consumer: the workers of lost shards are gone before any shard is taken.
+    await Promise.all(lost.map((shard) => running.get(shard)?.done));
     let live = 1;
     try {
       live = Math.max(1, await heartbeat());
@@ -143,11 +152,36 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
       for (const shard of preferredOrder()) {
         if (locks.owned().size >= target) break;
         if (locks.owned().has(shard)) continue;
-        if (await locks.tryAcquire(shard)) logger.info({ shard }, 'took shard');
+        if ((await locks.tryAcquire(shard)) || (await takeOverStale(shard))) logger.info({ shard }, 'took shard');
       }
     }
     for (const shard of locks.owned()) if (!running.has(shard)) startWorker(shard);
     metrics.ownedShards.set(locks.owned().size);
+  }
+
+  /** Ends a frozen owner's sessions (see ShardLocks.takeOver) and takes its shard. */
+  async function takeOverStale(shard: number): Promise<boolean> {
+    let takeover: Takeover | null;
+    try {
+      takeover = await locks.takeOver(shard, config.shardTakeoverMs);
+    } catch (error) {
+      logger.error({ err: error, shard }, 'could not end a stale shard owner (privilege? see docs/reliability.md)');
+      return false;
+    }
+    if (takeover === null) return false;
+    logger.warn({ shard, ...takeover }, 'shard owner silent past SHARD_TAKEOVER_MS: ended its sessions');
+    return locks.tryAcquire(shard);
+  }
+
+  /** The lease: a query on the lock connection every tick, apart from rebalancing, which can wait on workers. */
+  function scheduleLease(): void {
+    if (stopping) return;
+    leaseTimer = setTimeout(() => {
+      locks
+        .renew()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not renew the shard lease; will retry'))
+        .finally(scheduleLease);
+    }, config.rebalanceMs);
   }
 
   function schedule(): void {
@@ -165,11 +199,13 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     async start() {
       await rebalance();
       schedule();
+      scheduleLease();
       logger.info({ shards: [...locks.owned()].sort((a, b) => a - b) }, 'consumer started');
     },
     async stop() {
       stopping = true;
       if (timer !== null) clearTimeout(timer);
+      if (leaseTimer !== null) clearTimeout(leaseTimer);
       await tick;
       for (const { worker } of running.values()) worker.stop();
       await Promise.all([...running.values()].map((entry) => entry.done));

@@ -1,23 +1,22 @@
 import { configOrExit } from '@dutch/config';
-import { createDb } from '@dutch/db';
 import { connectRedis } from '@dutch/stream';
 import pino from 'pino';
 import { loadConfig } from './config.ts';
+import { openConsumerConnections } from './connections.ts';
 import { createConsumer } from './consumer.ts';
 import { serveMetrics } from './serve-metrics.ts';
 
 const config = configOrExit(loadConfig);
 
 const logger = pino({ level: config.logLevel, base: { consumer: config.consumerName } });
-const pool = createDb(config.databaseUrl, {
-  max: config.pgPoolSize,
-  applicationName: `consumer ${config.consumerName}`,
+const db = openConsumerConnections(config.databaseUrl, {
+  consumerName: config.consumerName,
+  poolSize: config.pgPoolSize,
 });
-const locks = createDb(config.databaseUrl, { max: 1, applicationName: `consumer ${config.consumerName} shard locks` });
 const redis = connectRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes });
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
 
-const consumer = createConsumer({ config, sql: pool.sql, lockSql: locks.sql, redis, logger });
+const consumer = createConsumer({ config, sql: db.sql, lockSql: db.lockSql, redis, logger });
 const metricsServer = serveMetrics(consumer.metrics.registry, config.metricsPort);
 
 let stopping = false;
@@ -32,7 +31,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   await consumer.stop();
   metricsServer?.close();
-  await Promise.allSettled([pool.close(), locks.close(), redis.quit()]);
+  await Promise.allSettled([db.close(), redis.quit()]);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
