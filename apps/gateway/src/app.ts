@@ -24,6 +24,7 @@ import { auctionRoutes } from './routes/auctions.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
+import { findAuction } from './routes/find-auction.ts';
 import { historyRoutes } from './routes/history.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -65,7 +66,7 @@ export function createApp(deps: AppDeps): Gateway {
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const auctions = new AuctionCache(deps.sql, clock);
   const tokens = new TokenCache(deps.db, clock);
-  const feeds = new LiveFeeds(auctions, clock, logger);
+  const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id));
   const connections = new OpenConnections();
   defineQueueBid(deps.redis);
 

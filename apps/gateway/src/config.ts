@@ -20,6 +20,7 @@ const schema = z.object({
   BID_RATE_PER_SECOND: intVar(0, 1_000_000, 20),
   BID_RATE_BURST: intVar(1, 1_000_000, 40),
   SSE_HEARTBEAT_MS: intVar(100, 600_000, 15_000),
+  SSE_MAX_CONNECTIONS_PER_CLIENT: intVar(1, 1_000_000, 32),
   IDEMPOTENCY_TTL_SECONDS: intVar(60, 30 * 86_400, 86_400),
   PG_POOL_SIZE: intVar(1, 100, 10),
   LOG_REQUESTS: boolVar(true),
@@ -49,6 +50,8 @@ export interface GatewayConfig extends CommonConfig {
   readonly bidRatePerSecond: number;
   readonly bidRateBurst: number;
   readonly sseHeartbeatMs: number;
+  /** Live SSE streams one client address may hold open on a gateway process at once (429 past it). */
+  readonly sseMaxConnectionsPerClient: number;
   readonly idempotencyTtlSeconds: number;
   readonly pgPoolSize: number;
   readonly logRequests: boolean;
@@ -81,6 +84,7 @@ export function loadConfig(env: Env): GatewayConfig {
     bidRatePerSecond: parsed.BID_RATE_PER_SECOND,
     bidRateBurst: parsed.BID_RATE_BURST,
     sseHeartbeatMs: parsed.SSE_HEARTBEAT_MS,
+    sseMaxConnectionsPerClient: parsed.SSE_MAX_CONNECTIONS_PER_CLIENT,
     idempotencyTtlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,
     pgPoolSize: parsed.PG_POOL_SIZE,
     logRequests: parsed.LOG_REQUESTS,

@@ -221,7 +221,7 @@ export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 4
     409: 'A business rule refused the request (see the code)',
     413: 'PAYLOAD_TOO_LARGE: body over 64 KB',
     415: 'UNSUPPORTED_MEDIA_TYPE: send application/json',
-    429: 'RATE_LIMITED: too many bids; see Retry-After',
+    429: 'RATE_LIMITED: too many bids, or too many live streams from one address; see Retry-After',
     503: 'SERVICE_UNAVAILABLE: a backing service is down; retry',
   };
   return Object.fromEntries(
