@@ -126,6 +126,13 @@ export const receipts = pgTable(
     streamId: text('stream_id').notNull(),
     /** Position in the auction's settlement order (1, 2, ...). */
     settleSeq: bigint('settle_seq', { mode: 'number' }).notNull(),
+    /**
+     * The buyer's Idempotency-Key, on the first receipt made for it (never on its retries):
+     * Redis can lose its record of a key, this row cannot.
+     */
+    idempotencyKey: text('idempotency_key'),
+    /** A DUPLICATE_REQUEST receipt: the first receipt made for the same buyer and key. */
+    duplicateOf: uuid('duplicate_of'),
   },
   (t) => [
     check('receipts_status_known', sql`${t.status} in ('PURCHASED', 'FAILED', 'REFUND_PENDING', 'REFUNDED')`),
@@ -136,6 +143,13 @@ export const receipts = pgTable(
     index('receipts_buyer_recent_idx').on(t.buyerId, t.acceptedAt.desc(), t.id.desc()),
     index('receipts_seller_recent_idx').on(t.sellerId, t.acceptedAt.desc(), t.id.desc()),
     index('receipts_auction_buyer_idx').on(t.auctionId, t.buyerId),
+    index('receipts_buyer_idempotency_key_idx')
+      .on(t.buyerId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    check(
+      'receipts_duplicate_failed',
+      sql`${t.duplicateOf} is null or (${t.status} = 'FAILED' and ${t.failureReason} = 'DUPLICATE_REQUEST')`,
+    ),
   ],
 );
 

@@ -15,6 +15,19 @@ const message: fc.Arbitrary<StreamMessage> = fc.oneof(
     acceptedAt: positive,
   }),
   fc.record({
+    kind: fc.constant('bid' as const),
+    receiptId: uuid,
+    auctionId: uuid,
+    buyerId: uuid,
+    quantity: positive,
+    unitPrice: positive,
+    acceptedAt: positive,
+    idempotency: fc.record({
+      key: fc.stringMatching(/^[\x21-\x7e]{1,255}$/),
+      windowMs: positive,
+    }),
+  }),
+  fc.record({
     kind: fc.constant('refund' as const),
     receiptId: uuid,
     auctionId: uuid,
@@ -57,5 +70,31 @@ describe('stream message codec', () => {
     expect(decodeMessage(['garbage'])).toMatchObject({ ok: false });
     expect(receiptIdOf(replace('quantity', 'lots'))).toBe(good.receiptId);
     expect(receiptIdOf(['kind', 'bid'])).toBeNull();
+  });
+
+  it('carries the Idempotency-Key and its window, and still decodes entries written without them', () => {
+    const plain: BidMessage = {
+      kind: 'bid',
+      receiptId: '01900000-0000-7000-8000-000000000001',
+      auctionId: '01900000-0000-7000-8000-000000000002',
+      buyerId: '01900000-0000-7000-8000-000000000003',
+      quantity: 1,
+      unitPrice: 100,
+      acceptedAt: 1_900_000_000_000,
+    };
+    // An entry an older gateway wrote: exactly these fields, no key.
+    const old = ['kind', 'bid', 'receiptId', plain.receiptId, 'auctionId', plain.auctionId, 'buyerId', plain.buyerId];
+    const decoded = decodeMessage([...old, 'quantity', '1', 'unitPrice', '100', 'acceptedAt', '1900000000000']);
+    expect(decoded).toEqual({ ok: true, message: plain });
+    expect(decoded.ok && decoded.message.kind === 'bid' && 'idempotency' in decoded.message).toBe(false);
+
+    const keyed: BidMessage = { ...plain, idempotency: { key: 'order-42', windowMs: 86_400_000 } };
+    const fields = encodeMessage(keyed);
+    expect(fields).toEqual(expect.arrayContaining(['idempotencyKey', 'order-42', 'idempotencyWindowMs', '86400000']));
+    expect(decodeMessage(fields)).toEqual({ ok: true, message: keyed });
+    // Half a claim, or a key the gateway would have refused, is a poison entry, not a guess.
+    expect(decodeMessage(fields.slice(0, -2))).toMatchObject({ ok: false, error: 'idempotencyWindowMs is not a positive integer' });
+    const spaced = fields.map((f) => (f === 'order-42' ? 'order 42' : f));
+    expect(decodeMessage(spaced)).toMatchObject({ ok: false, error: 'idempotencyKey is not a valid key' });
   });
 });

@@ -11,6 +11,11 @@ export interface BidMessage {
   readonly unitPrice: number;
   /** Epoch ms, the gateway's clock when it accepted the bid. */
   readonly acceptedAt: number;
+  /**
+   * The request's Idempotency-Key and the gateway's window for it, so settlement can refuse a
+   * retry Redis forgot. Absent without a key, and in entries written before keys were carried.
+   */
+  readonly idempotency?: { readonly key: string; readonly windowMs: number };
 }
 
 export interface RefundMessage {
@@ -43,6 +48,9 @@ export function encodeMessage(message: StreamMessage): string[] {
       String(message.unitPrice),
       'acceptedAt',
       String(message.acceptedAt),
+      ...(message.idempotency === undefined
+        ? []
+        : ['idempotencyKey', message.idempotency.key, 'idempotencyWindowMs', String(message.idempotency.windowMs)]),
     ];
   }
   return [
@@ -67,6 +75,8 @@ export type DecodeResult =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
+/** The gateway's rule for an Idempotency-Key: 1-255 visible ASCII characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function decodeMessage(fields: readonly string[]): DecodeResult {
   const map = new Map<string, string>();
@@ -96,6 +106,7 @@ export function decodeMessage(fields: readonly string[]): DecodeResult {
       quantity: int('quantity'),
       unitPrice: int('unitPrice'),
       acceptedAt: int('acceptedAt'),
+      ...idempotencyOf(map, int, problems),
     };
   } else if (kind === 'refund') {
     message = {
@@ -111,6 +122,18 @@ export function decodeMessage(fields: readonly string[]): DecodeResult {
   }
   if (message === null || problems.length > 0) return { ok: false, error: problems.join('; ') };
   return { ok: true, message };
+}
+
+/** The optional key and window of a bid: both or neither, never half a claim. */
+function idempotencyOf(
+  map: ReadonlyMap<string, string>,
+  int: (name: string) => number,
+  problems: string[],
+): { idempotency?: { key: string; windowMs: number } } {
+  const key = map.get('idempotencyKey');
+  if (key === undefined && !map.has('idempotencyWindowMs')) return {};
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) problems.push('idempotencyKey is not a valid key');
+  return { idempotency: { key: key ?? '', windowMs: int('idempotencyWindowMs') } };
 }
 
 /** Best effort, for dead-lettering: the receipt an undecodable entry was about, if it says. */

@@ -123,6 +123,8 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
         quantity: bid.quantity,
         unitPrice,
         acceptedAt: now,
+        // Settlement keeps the key with the receipt, so a retry is refused even if Redis forgets it.
+        ...(key === undefined ? {} : { idempotency: { key, windowMs: deps.idempotencyTtlSeconds * 1000 } }),
       }),
     },
   );

@@ -14,6 +14,8 @@ export interface ReceiptView {
   readonly total: number;
   readonly status: ReceiptStatus;
   readonly failureReason?: FailureReason;
+  /** A DUPLICATE_REQUEST: the receipt the first request with the same Idempotency-Key made. */
+  readonly duplicateOf?: string;
   readonly acceptedAt: string;
   readonly settledAt?: string;
   readonly refundedAt?: string;
@@ -30,6 +32,7 @@ export function settledReceiptView(row: ReceiptRow): ReceiptView {
     total: row.total,
     status: row.status,
     ...(row.failureReason === null ? {} : { failureReason: row.failureReason as FailureReason }),
+    ...(row.duplicateOf === null ? {} : { duplicateOf: row.duplicateOf }),
     acceptedAt: row.acceptedAt.toISOString(),
     settledAt: row.settledAt.toISOString(),
     ...(row.refundedAt === null ? {} : { refundedAt: row.refundedAt.toISOString() }),
