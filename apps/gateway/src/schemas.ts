@@ -191,9 +191,9 @@ export const Receipt = z
     total: z.number().int(),
     status: z.enum(RECEIPT_STATUSES),
     failureReason: z.enum(FAILURE_REASONS).optional(),
-    duplicateOf: uuid
-      .optional()
-      .openapi({ description: 'With failureReason DUPLICATE_REQUEST: the first receipt for the same Idempotency-Key.' }),
+    duplicateOf: uuid.optional().openapi({
+      description: 'With failureReason DUPLICATE_REQUEST: the first receipt for the same Idempotency-Key.',
+    }),
     acceptedAt: instant,
     settledAt: instant.optional(),
     refundedAt: instant.optional(),

@@ -14,7 +14,13 @@ import {
 const DAY = 86_400_000;
 const a = terms({ initialStock: 10, perBuyerLimit: 10 });
 
-const keyedBid = (receiptId: string, buyerId: string, key: string | null, acceptedAt = T0, quantity = 1): QueuedBid => ({
+const keyedBid = (
+  receiptId: string,
+  buyerId: string,
+  key: string | null,
+  acceptedAt = T0,
+  quantity = 1,
+): QueuedBid => ({
   receiptId,
   buyerId,
   quantity,
@@ -104,7 +110,10 @@ describe('idempotency laws', () => {
         const known = new Map(before.keyedReceipts);
         result.outcomes.forEach((o, i) => {
           const bid = queued[i] as QueuedBid;
-          if (bid.idempotency === undefined) return expect(o.idempotencyKey).toBeUndefined();
+          if (bid.idempotency === undefined) {
+            expect(o.idempotencyKey).toBeUndefined();
+            return;
+          }
           const scope = idempotencyScope(bid.buyerId, bid.idempotency.key);
           const first = known.get(scope);
           const retry = first !== undefined && bid.acceptedAt - first.acceptedAt < DAY;

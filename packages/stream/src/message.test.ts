@@ -93,7 +93,10 @@ describe('stream message codec', () => {
     expect(fields).toEqual(expect.arrayContaining(['idempotencyKey', 'order-42', 'idempotencyWindowMs', '86400000']));
     expect(decodeMessage(fields)).toEqual({ ok: true, message: keyed });
     // Half a claim, or a key the gateway would have refused, is a poison entry, not a guess.
-    expect(decodeMessage(fields.slice(0, -2))).toMatchObject({ ok: false, error: 'idempotencyWindowMs is not a positive integer' });
+    expect(decodeMessage(fields.slice(0, -2))).toMatchObject({
+      ok: false,
+      error: 'idempotencyWindowMs is not a positive integer',
+    });
     const spaced = fields.map((f) => (f === 'order-42' ? 'order 42' : f));
     expect(decodeMessage(spaced)).toMatchObject({ ok: false, error: 'idempotencyKey is not a valid key' });
   });
