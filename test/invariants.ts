@@ -152,9 +152,10 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
         `auction ${auction.id}: settle_seq is not 1..${own.length} (settled_count ${auction.settledCount})`,
       );
     }
-    for (let i = 1; i < own.length; i++) {
-      const [a, b] = [own[i - 1] as ReceiptRow, own[i] as ReceiptRow];
-      if (a.failureReason === 'PROCESSING_FAILED' || b.failureReason === 'PROCESSING_FAILED') continue;
+    // A receipt whose entry vanished from the stream (stream id 'lost') has no place in stream order.
+    const ordered = own.filter((r) => r.streamId !== 'lost');
+    for (let i = 1; i < ordered.length; i++) {
+      const [a, b] = [ordered[i - 1] as ReceiptRow, ordered[i] as ReceiptRow];
       if (compareStreamIds(a.streamId, b.streamId) >= 0) {
         problems.push(`auction ${auction.id}: #${b.settleSeq} (${b.streamId}) settled after ${a.streamId}`);
         break;

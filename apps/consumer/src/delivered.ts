@@ -4,6 +4,8 @@ import type { BidMessage, RefundMessage, StreamMessage } from '@dutch/stream';
 export interface Delivered<M extends StreamMessage = StreamMessage> {
   readonly streamId: string;
   readonly message: M;
+  /** The entry's fields as they arrived: what a dead letter keeps verbatim. */
+  readonly fields?: readonly string[];
 }
 
 export type DeliveredBid = Delivered<BidMessage>;

@@ -32,8 +32,8 @@ export interface RefundRunResult {
 
 /**
  * Settles a run of refund requests for an auction locked in `tx`. Each decided request is
- * recorded on its receipt (refund_request_id), so a redelivered request is skipped, and a
- * gateway that marks the receipt REFUND_PENDING late cannot undo the decision.
+ * recorded on its receipt (refund_request_id, with when it was asked for), so a redelivered
+ * request is skipped. The gateway writes nothing here: its REFUND_PENDING mark lives in Redis.
  */
 export async function settleRefundRun(
   tx: Tx,
@@ -51,6 +51,7 @@ export async function settleRefundRun(
 
   const requests: RefundRequest[] = [];
   const requestIds: string[] = [];
+  const requestedAt: number[] = [];
   let duplicates = 0;
   for (const { message } of run) {
     const row = byId.get(message.receiptId);
@@ -69,6 +70,7 @@ export async function settleRefundRun(
       requestedAt: message.requestedAt,
     });
     requestIds.push(message.requestId);
+    requestedAt.push(message.requestedAt);
   }
   if (requests.length === 0) return { outcomes: [], duplicates };
 
@@ -76,7 +78,10 @@ export async function settleRefundRun(
   auction.stock = settlement.stockAfter;
 
   // The last decision per receipt is what the row ends up with.
-  const updates = new Map<string, { status: string; reason: string | null; refunded: boolean; requestId: string }>();
+  const updates = new Map<
+    string,
+    { status: string; reason: string | null; refunded: boolean; requestId: string; requestedAt: number }
+  >();
   settlement.outcomes.forEach((outcome, i) => {
     const before = byId.get(outcome.receiptId)?.status;
     const after = before === undefined ? null : receiptAfterRefund(outcome, before);
@@ -86,6 +91,7 @@ export async function settleRefundRun(
       reason: after.failureReason,
       refunded: outcome.result === 'REFUNDED',
       requestId: requestIds[i] as string,
+      requestedAt: requestedAt[i] as number,
     });
   });
 
@@ -95,10 +101,12 @@ export async function settleRefundRun(
   if (u.length > 0) {
     writes.push(tx`
       update receipts r set status = u.status, failure_reason = u.reason, refund_request_id = u.request_id,
-        refunded_at = coalesce('epoch'::timestamptz + u.refunded_ms * interval '1 millisecond', r.refunded_at)
+        refunded_at = coalesce('epoch'::timestamptz + u.refunded_ms * interval '1 millisecond', r.refunded_at),
+        refund_requested_at = 'epoch'::timestamptz + u.requested_ms * interval '1 millisecond'
       from unnest(${u.map(([id]) => id)}::uuid[], ${u.map(([, x]) => x.status)}::text[], ${u.map(([, x]) => x.reason)}::text[],
-                  ${u.map(([, x]) => (x.refunded ? settledAt : null))}::int8[], ${u.map(([, x]) => x.requestId)}::uuid[])
-        as u(id, status, reason, refunded_ms, request_id)
+                  ${u.map(([, x]) => (x.refunded ? settledAt : null))}::int8[], ${u.map(([, x]) => x.requestId)}::uuid[],
+                  ${u.map(([, x]) => x.requestedAt)}::int8[])
+        as u(id, status, reason, refunded_ms, request_id, requested_ms)
       where r.id = u.id`);
   }
   if (refunded.length > 0) {

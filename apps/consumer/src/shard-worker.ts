@@ -3,6 +3,7 @@ import {
   CONSUMER_GROUP,
   connectBlockingRedis,
   decodeMessage,
+  encodeMessage,
   isNoGroupError,
   type KeyLayout,
   type RedisClient,
@@ -16,6 +17,7 @@ import { deadLetter } from './dead-letter.ts';
 import { type Delivered, groupByAuction } from './delivered.ts';
 import { FencedOutError, isTransientError } from './errors.ts';
 import type { ConsumerMetrics } from './metrics.ts';
+import { findStranded, failStranded } from './reconcile-pending.ts';
 import { settleAuction } from './settle-auction.ts';
 import type { ShardLocks } from './shard-locks.ts';
 import {
@@ -47,6 +49,8 @@ export interface WorkerContext {
 class StoppedError extends Error {}
 
 const TRIM_EVERY_MS = 5_000;
+/** A pending receipt this many CLAIM_IDLE_MS old, with no entry left to settle it, is failed. */
+const STRANDED_AFTER_CLAIMS = 4;
 /** Consumer names of processes long gone (every restart may bring a new name) are dropped after this. */
 const IDLE_CONSUMER_MS = 60 * 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,6 +66,7 @@ export class ShardWorker {
   private recover = true;
   private nextSweepAt = 0;
   private nextTrimAt = 0;
+  private nextReconcileAt = 0;
   private reader: RedisClient | null = null;
   /** The next batch, read while the current one settles (only when there is a backlog). */
   private ahead: { readonly entries: Promise<RawEntry[]>; readonly drops: number } | null = null;
@@ -151,6 +156,7 @@ export class ShardWorker {
       return handled;
     }
     handled += await this.sweepIdle();
+    await this.reconcile();
     await this.maybeTrim();
     const { batchSize, consumerName } = this.ctx.config;
     const drops = this.readerDrops;
@@ -220,8 +226,9 @@ export class ShardWorker {
   }
 
   /**
-   * Retries entries that stayed pending too long (they failed on their own merits), and
-   * dead-letters those delivered maxDeliveries times already.
+   * Retries entries that stayed pending too long (left by a consumer that crashed on them, say:
+   * an entry's own failures are retried and dead-lettered in place), and dead-letters those
+   * delivered maxDeliveries times already.
    */
   private async sweepIdle(): Promise<number> {
     const { redis, config, clock } = this.ctx;
@@ -234,15 +241,7 @@ export class ShardWorker {
     const retry = idle.filter((p) => p.deliveries < config.maxDeliveries);
     for (const pending of exhausted) {
       const [entry] = await claimEntries(redis, this.key, config.consumerName, [pending.id]);
-      await deadLetter(
-        this.ctx,
-        this.shard,
-        entry ?? { id: pending.id, fields: null },
-        pending.deliveries,
-        this.ctx.locks.fence(this.shard),
-        clock(),
-      );
-      this.ctx.metrics.deadLettered.inc();
+      await this.giveUp(entry ?? { id: pending.id, fields: null }, pending.deliveries);
     }
     const entries = await claimEntries(
       redis,
@@ -253,6 +252,25 @@ export class ShardWorker {
     // One at a time: these failed before, and must not take good entries down with them.
     for (const entry of entries) await this.process([entry]);
     return exhausted.length + entries.length;
+  }
+
+  /**
+   * Every claimIdleMs: receipts pending for several times that long whose entry is gone from
+   * the stream would stay PENDING forever; fail them. Costs one read of the pending hash when
+   * nothing is that old.
+   */
+  private async reconcile(): Promise<void> {
+    const { redis, layout, config, clock, locks } = this.ctx;
+    const now = clock();
+    if (now < this.nextReconcileAt) return;
+    this.nextReconcileAt = now + config.claimIdleMs;
+    const stranded = await findStranded(redis, layout, this.shard, now - STRANDED_AFTER_CLAIMS * config.claimIdleMs);
+    for (const pending of stranded ?? []) {
+      const fence = locks.fence(this.shard);
+      if (fence === null) throw new FencedOutError(this.shard);
+      await failStranded(this.ctx, this.shard, pending, fence, clock());
+      this.ctx.metrics.deadLettered.inc();
+    }
   }
 
   private async maybeTrim(): Promise<void> {
@@ -274,39 +292,57 @@ export class ShardWorker {
   private async process(entries: readonly RawEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     this.ctx.metrics.batchSize.observe(entries.length);
-    const decoded: Delivered[] = [];
     const vanished: string[] = [];
+    let run: Delivered[] = [];
     for (const entry of entries) {
       if (entry.fields === null) {
+        // Deleted while pending: its receipt id went with it. The reconciler fails that receipt.
         vanished.push(entry.id);
         continue;
       }
       const result = decodeMessage(entry.fields);
-      if (result.ok) decoded.push({ streamId: entry.id, message: result.message });
-      else {
-        this.ctx.metrics.poison.inc();
-        this.log.error(
-          { streamId: entry.id, error: result.error },
-          'undecodable entry left pending; it will be retried, then dead-lettered',
-        );
+      if (result.ok) {
+        run.push({ streamId: entry.id, message: result.message, fields: entry.fields });
+        continue;
       }
+      // Given up on in place, after what came before it and before what follows: retrying a
+      // decode cannot help, and its receipt keeps its place in stream order.
+      await this.settleRun(run);
+      run = [];
+      this.ctx.metrics.poison.inc();
+      this.log.error({ streamId: entry.id, error: result.error }, 'undecodable entry; dead-lettered in place');
+      await this.giveUp(entry, 1);
     }
+    await this.settleRun(run);
     if (vanished.length > 0) await this.ctx.redis.xack(this.key, CONSUMER_GROUP, ...vanished);
-    const groups = [...groupByAuction(decoded)];
+    return entries.length;
+  }
+
+  private async settleRun(run: readonly Delivered[]): Promise<void> {
+    const groups = [...groupByAuction(run)];
     await forEachConcurrently(groups, this.ctx.config.pgPoolSize, ([auctionId, group]) =>
       this.settleGroup(auctionId, group),
     );
-    return entries.length;
+  }
+
+  /** Dead-letters an entry now, under our fence; `attempts`: how many times it was tried. */
+  private async giveUp(entry: RawEntry, attempts: number): Promise<void> {
+    const fence = this.ctx.locks.fence(this.shard);
+    if (fence === null) throw new FencedOutError(this.shard);
+    await deadLetter(this.ctx, this.shard, entry, attempts, fence, this.ctx.clock());
+    this.ctx.metrics.deadLettered.inc();
   }
 
   /**
    * Settles one auction's entries in one transaction. Infrastructure errors are retried with
    * the same entries (never re-read, so an outage never counts as a delivery); an error of
-   * the entries themselves splits the group so the good ones settle and the bad one stays pending.
+   * the entries themselves splits the group one by one, and an entry that fails alone is
+   * retried in place, then dead-lettered in place: nothing behind it settles before it.
    */
   private async settleGroup(auctionId: string, group: readonly Delivered[]): Promise<void> {
-    const { sql, redis, layout, clock, metrics, locks } = this.ctx;
+    const { sql, redis, layout, clock, metrics, locks, config } = this.ctx;
     let delay = 50;
+    let attempts = 0;
     for (;;) {
       const fence = locks.fence(this.shard);
       if (fence === null) throw new FencedOutError(this.shard);
@@ -316,7 +352,8 @@ export class ShardWorker {
         metrics.transactionSeconds.observe((performance.now() - started) / 1000);
         if (!settled.found) {
           metrics.poison.inc(group.length);
-          this.log.error({ auctionId, entries: group.length }, 'entries for an unknown auction left pending');
+          this.log.error({ auctionId, entries: group.length }, 'entries for an unknown auction; dead-lettered in place');
+          for (const entry of group) await this.giveUp(rawEntryOf(entry), 1);
           return;
         }
         try {
@@ -345,12 +382,17 @@ export class ShardWorker {
           for (const entry of group) await this.settleGroup(auctionId, [entry]);
           return;
         }
+        const entry = group[0] as Delivered;
+        attempts++;
         metrics.poison.inc();
-        this.log.error(
-          { err: error, auctionId, streamId: group[0]?.streamId },
-          'entry rejected by settlement; left pending',
-        );
-        return;
+        if (attempts >= config.maxDeliveries) {
+          this.log.error({ err: error, auctionId, streamId: entry.streamId, attempts }, 'entry rejected; dead-lettered');
+          await this.giveUp(rawEntryOf(entry), attempts);
+          return;
+        }
+        this.log.warn({ err: error, auctionId, streamId: entry.streamId, retryInMs: delay }, 'entry rejected; retrying');
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2_000);
       }
     }
   }
@@ -390,4 +432,9 @@ async function forEachConcurrently<T>(
   });
   await Promise.all(lanes);
   if (failure !== null) throw failure;
+}
+
+/** The entry as it arrived, for the dead-letter stream. */
+function rawEntryOf(entry: Delivered): RawEntry {
+  return { id: entry.streamId, fields: [...(entry.fields ?? encodeMessage(entry.message))] };
 }

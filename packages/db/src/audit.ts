@@ -40,11 +40,14 @@ export async function auditLedger(sql: Sql, options: { auctionIds?: readonly str
     );
   }
 
-  // The hot tables carry no foreign keys (see schema.ts): check their references here.
+  // The hot tables carry no foreign keys (see schema.ts): check their references here. A bid
+  // answered 202 whose auction row is gone is still recorded, as FAILED/PROCESSING_FAILED: that
+  // row holds no stock and moves no points (the checks above and below still see to that).
   const [dangling] = await sql<{ receipts: number; moves: number }[]>`
     select
       (select count(*)::int from receipts r
-        where not exists (select 1 from auctions a where a.id = r.auction_id)
+        where (not exists (select 1 from auctions a where a.id = r.auction_id)
+               and (r.status <> 'FAILED' or r.failure_reason is distinct from 'PROCESSING_FAILED'))
            or not exists (select 1 from members m where m.id = r.buyer_id)
            or not exists (select 1 from members m where m.id = r.seller_id)) as receipts,
       (select count(*)::int from points_ledger l
@@ -80,8 +83,8 @@ export async function auditLedger(sql: Sql, options: { auctionIds?: readonly str
       select r.auction_id, r.settle_seq, r.stream_id,
              lag(r.stream_id) over (partition by r.auction_id order by r.settle_seq) as previous
       from receipts r join auctions a on a.id = r.auction_id
-      -- A dead-lettered receipt is failed when it is given up on, after later entries: not an ordering fault.
-      where ${scope} and r.failure_reason is distinct from 'PROCESSING_FAILED'
+      -- Only a receipt whose entry vanished from the stream before it settled has no stream id to compare.
+      where ${scope} and r.stream_id <> 'lost'
     ) s
     where previous is not null
       and (split_part(stream_id, '-', 1)::int8, split_part(stream_id, '-', 2)::int8)

@@ -30,6 +30,16 @@ export function pendingReceiptsKey(layout: KeyLayout, shard: number): string {
   return `${shardTag(layout, shard)}:pending-receipts`;
 }
 
+/**
+ * Refunds queued and not yet decided, one hash per shard (field: receipt id, value: the refund's
+ * request id). Postgres keeps the decided state only; a receipt it says is PURCHASED reads
+ * REFUND_PENDING while its mark is here. The mark is written in the same script as the stream
+ * entry, so a receipt is never REFUND_PENDING with nothing queued to decide it.
+ */
+export function refundMarksKey(layout: KeyLayout, shard: number): string {
+  return `${shardTag(layout, shard)}:refund-marks`;
+}
+
 /** The response to replay for a buyer's Idempotency-Key on one auction's shard. */
 export function idempotencyReplayKey(layout: KeyLayout, shard: number, buyerId: string, key: string): string {
   return `${shardTag(layout, shard)}:idem:${buyerId}:${key}`;

@@ -1,11 +1,38 @@
 import { type Db, receipts } from '@dutch/db';
-import { decodePendingReceipt, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
+import {
+  decodePendingReceipt,
+  type KeyLayout,
+  type PendingReceipt,
+  pendingReceiptsKey,
+  type RedisClient,
+  refundMarksKey,
+  shardOf,
+} from '@dutch/stream';
 import { eq } from 'drizzle-orm';
 import { pendingReceiptView, type ReceiptRow, type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
 
 async function settledRow(db: Db, id: string): Promise<ReceiptRow | undefined> {
   const [row] = await db.select().from(receipts).where(eq(receipts.id, id));
   return row;
+}
+
+/** A receipt from its Redis copy: PENDING, or FAILED when the consumer gave up on it and kept the copy as its record. */
+export function redisReceiptView(copy: PendingReceipt): ReceiptView {
+  const view = pendingReceiptView(copy);
+  if (copy.failureReason === undefined) return view;
+  return {
+    ...view,
+    status: 'FAILED',
+    failureReason: copy.failureReason,
+    settledAt: new Date(copy.settledAt ?? copy.acceptedAt).toISOString(),
+  };
+}
+
+/** Postgres keeps decided refunds only: a PURCHASED receipt with a refund queued reads REFUND_PENDING. */
+async function withRefundMark(redis: RedisClient, layout: KeyLayout, view: ReceiptView): Promise<ReceiptView> {
+  if (view.status !== 'PURCHASED') return view;
+  const marks = refundMarksKey(layout, shardOf(view.auctionId, layout.shards));
+  return (await redis.hexists(marks, view.id)) === 1 ? { ...view, status: 'REFUND_PENDING' } : view;
 }
 
 /**
@@ -21,14 +48,14 @@ export async function findReceipt(
   id: string,
 ): Promise<ReceiptView | null> {
   const settled = await settledRow(db, id);
-  if (settled !== undefined) return settledReceiptView(settled);
+  if (settled !== undefined) return withRefundMark(redis, layout, settledReceiptView(settled));
   const copies = await Promise.all(
     Array.from({ length: layout.shards }, (_, shard) => redis.hget(pendingReceiptsKey(layout, shard), id)),
   );
   for (const copy of copies) {
     const pending = decodePendingReceipt(copy);
-    if (pending !== null && pending.id === id) return pendingReceiptView(pending);
+    if (pending !== null && pending.id === id) return redisReceiptView(pending);
   }
   const late = await settledRow(db, id);
-  return late === undefined ? null : settledReceiptView(late);
+  return late === undefined ? null : withRefundMark(redis, layout, settledReceiptView(late));
 }

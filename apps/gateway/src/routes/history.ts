@@ -8,7 +8,7 @@ import { requireMember } from '../auth/authenticate.ts';
 import { cursorNumber, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { errors, ReceiptList, ReceiptListQuery } from '../schemas.ts';
 import { type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
-import { type ListCursor, newerFirst, pendingReceiptsOf } from './pending-receipts.ts';
+import { type ListCursor, markQueuedRefund, newerFirst, pendingReceiptsOf, queuedRefunds } from './pending-receipts.ts';
 import { bearer, jsonResponse, router } from './router.ts';
 
 const Cursor = z.object({ at: cursorNumber, id: z.uuid() });
@@ -26,10 +26,14 @@ export function historyRoutes(ctx: AppContext) {
     const limit = query.limit ?? 20;
     const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, Cursor);
     const { status } = query;
+    // Refunds queued are marked in Redis, not Postgres: they decide PURCHASED vs REFUND_PENDING.
+    const queued = status === 'PENDING' ? new Set<string>() : await queuedRefunds(ctx.redis, ctx.layout);
     const [settled, pending] = await Promise.all([
-      status === 'PENDING' ? [] : settledPage(party, memberId, status, cursor, limit),
-      status === undefined || status === 'PENDING'
-        ? pendingReceiptsOf(ctx.redis, ctx.layout, party, memberId, cursor)
+      status === 'PENDING' ? [] : settledPage(party, memberId, status, cursor, limit, queued),
+      status === undefined || status === 'PENDING' || status === 'FAILED'
+        ? pendingReceiptsOf(ctx.redis, ctx.layout, party, memberId, cursor).then((all) =>
+            all.filter((receipt) => status === undefined || receipt.status === status),
+          )
         : [],
     ]);
     const settledIds = new Set(settled.map((receipt) => receipt.id));
@@ -49,10 +53,19 @@ export function historyRoutes(ctx: AppContext) {
     status: ReceiptStatus | undefined,
     cursor: ListCursor | null,
     limit: number,
+    queued: ReadonlySet<string>,
   ): Promise<ReceiptView[]> {
     const column = party === 'buyer' ? receipts.buyerId : receipts.sellerId;
     const conditions: SQL[] = [eq(column, memberId) as SQL];
-    if (status !== undefined) conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
+    const marked = [...queued];
+    if (status === 'REFUND_PENDING') {
+      conditions.push(
+        sql`(${receipts.status} = 'REFUND_PENDING' or (${receipts.status} = 'PURCHASED' and ${receipts.id} = any(${marked}::uuid[])))`,
+      );
+    } else if (status !== undefined) {
+      conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
+      if (status === 'PURCHASED' && marked.length > 0) conditions.push(sql`${receipts.id} <> all(${marked}::uuid[])`);
+    }
     if (cursor !== null) {
       conditions.push(
         sql`(${receipts.acceptedAt}, ${receipts.id}) < (${new Date(cursor.at).toISOString()}::timestamptz, ${cursor.id}::uuid)`,
@@ -64,7 +77,7 @@ export function historyRoutes(ctx: AppContext) {
       .where(and(...conditions))
       .orderBy(desc(receipts.acceptedAt), desc(receipts.id))
       .limit(limit + 1);
-    return rows.map(settledReceiptView);
+    return rows.map((row) => markQueuedRefund(settledReceiptView(row), queued));
   }
 
   const description = 'Newest first, every status (PENDING ones included) unless `status` filters.';

@@ -1,5 +1,13 @@
-import { decodePendingReceipt, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
-import { pendingReceiptView, type ReceiptView } from '../views/receipt-view.ts';
+import {
+  decodePendingReceipt,
+  type KeyLayout,
+  type PendingReceipt,
+  pendingReceiptsKey,
+  type RedisClient,
+  refundMarksKey,
+} from '@dutch/stream';
+import type { ReceiptView } from '../views/receipt-view.ts';
+import { redisReceiptView } from './find-receipt.ts';
 
 export interface ListCursor {
   /** acceptedAt, epoch ms */
@@ -37,19 +45,42 @@ export async function pendingReceiptsOf(
   return copies
     .flat()
     .map(decodePendingReceipt)
-    .filter((pending) => pending !== null && (party === 'buyer' ? pending.buyerId : pending.sellerId) === memberId)
-    .map((pending) => pendingReceiptView(pending as NonNullable<typeof pending>))
+    .filter(
+      (pending): pending is PendingReceipt =>
+        pending !== null && (party === 'buyer' ? pending.buyerId : pending.sellerId) === memberId,
+    )
+    .map(redisReceiptView)
     .filter((receipt) => isBefore(receipt, cursor))
     .sort(newerFirst);
 }
 
+/**
+ * Receipts with a refund queued and not yet decided, from every shard's refund marks (read
+ * whole: a mark lives from the request until its settlement, milliseconds while consumers keep up).
+ */
+export async function queuedRefunds(redis: RedisClient, layout: KeyLayout): Promise<Set<string>> {
+  const shards = Array.from({ length: layout.shards }, (_, shard) => shard);
+  const ids = await Promise.all(shards.map((shard) => allFields(redis, refundMarksKey(layout, shard), 0)));
+  return new Set(ids.flat());
+}
+
+/** Postgres keeps decided refunds only: a PURCHASED receipt with a refund queued reads REFUND_PENDING. */
+export function markQueuedRefund(receipt: ReceiptView, queued: ReadonlySet<string>): ReceiptView {
+  return receipt.status === 'PURCHASED' && queued.has(receipt.id) ? { ...receipt, status: 'REFUND_PENDING' } : receipt;
+}
+
 /** A hash's values, read in pages so a large one does not block Redis. */
-async function allValues(redis: RedisClient, key: string): Promise<string[]> {
+function allValues(redis: RedisClient, key: string): Promise<string[]> {
+  return allFields(redis, key, 1);
+}
+
+/** A hash's fields (part 0) or values (part 1), read in pages so a large one does not block Redis. */
+async function allFields(redis: RedisClient, key: string, part: 0 | 1): Promise<string[]> {
   const values: string[] = [];
   let cursor = '0';
   do {
     const [next, flat] = await redis.hscan(key, cursor, 'COUNT', 1000);
-    for (let i = 1; i < flat.length; i += 2) values.push(flat[i] as string);
+    for (let i = part; i < flat.length; i += 2) values.push(flat[i] as string);
     cursor = next;
   } while (cursor !== '0');
   return values;

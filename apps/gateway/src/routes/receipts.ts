@@ -1,8 +1,6 @@
-import { receipts } from '@dutch/db';
 import { checkRefundable } from '@dutch/domain';
-import { encodeMessage, shardOf, streamKey } from '@dutch/stream';
+import { encodeMessage, queueRefund, refundMarksKey, shardOf, streamKey } from '@dutch/stream';
 import { createRoute } from '@hono/zod-openapi';
-import { and, eq, sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
@@ -68,10 +66,14 @@ export function receiptRoutes(ctx: AppContext) {
 
       const requestId = uuidv4();
       const shard = shardOf(receipt.auctionId, ctx.layout.shards);
-      await ctx.redis.xadd(
-        streamKey(ctx.layout, shard),
-        '*',
-        ...encodeMessage({
+      // No database write: the mark that makes the receipt read REFUND_PENDING goes into Redis in
+      // the same script as the entry, so it never outlives (or precedes) the request that clears it.
+      const queued = await queueRefund(
+        ctx.redis,
+        { stream: streamKey(ctx.layout, shard), marks: refundMarksKey(ctx.layout, shard) },
+        receipt.id,
+        requestId,
+        encodeMessage({
           kind: 'refund',
           receiptId: receipt.id,
           auctionId: receipt.auctionId,
@@ -80,18 +82,10 @@ export function receiptRoutes(ctx: AppContext) {
           requestedAt: now,
         }),
       );
-      // Queued first, marked second: a crash in between leaves PURCHASED until it settles, never a
-      // REFUND_PENDING that nothing will finish. A decision already made for this request wins.
-      await ctx.db
-        .update(receipts)
-        .set({ status: 'REFUND_PENDING', refundRequestedAt: new Date(now) })
-        .where(
-          and(
-            eq(receipts.id, receipt.id),
-            eq(receipts.status, 'PURCHASED'),
-            sql`${receipts.refundRequestId} is distinct from ${requestId}::uuid`,
-          ),
-        );
+      if (queued === null) {
+        const queuedAlready = checkRefundable({ status: 'REFUND_PENDING' }, auction.terms, now);
+        if (!queuedAlready.ok) throw fromDomain(queuedAlready.error);
+      }
       return c.json({ receiptId: receipt.id, status: 'REFUND_PENDING' as const }, 202);
     },
   );
