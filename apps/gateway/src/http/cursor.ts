@@ -1,3 +1,4 @@
+import { MAX_PRICE } from '@dutch/domain';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 
@@ -31,3 +32,19 @@ const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
  * cursor no list issued, and must be refused as such rather than reach Date or SQL.
  */
 export const cursorNumber = z.number().int().min(0).max(MAX_INSTANT);
+
+/** The largest price (an int4 column, and MAX_PRICE in the domain): a price key past it is forged. */
+export const cursorPrice = z.number().int().min(0).max(MAX_PRICE);
+
+/** How long a list snapshot stays pageable, and the clock skew tolerated between gateways. */
+export const CURSOR_MAX_AGE_MS = 24 * 3_600_000;
+const CURSOR_SKEW_MS = 60_000;
+
+/**
+ * Whether a cursor's pinned instant is one a list issued: not in the future (beyond skew) and
+ * not older than CURSOR_MAX_AGE_MS. The SQL turns (asOf - startsAt) / interval into an int
+ * price step; an instant far from now, which no page ever had, would overflow it.
+ */
+export function isIssuedInstant(asOf: number, now: number): boolean {
+  return asOf <= now + CURSOR_SKEW_MS && asOf >= now - CURSOR_MAX_AGE_MS;
+}

@@ -2,7 +2,14 @@ import { auctions, currentPriceAt, type Db, hasStatusAt } from '@dutch/db';
 import type { AuctionStatus } from '@dutch/domain';
 import { and, asc, desc, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { cursorNumber, decodeCursor, encodeCursor, invalidCursor } from '../http/cursor.ts';
+import {
+  cursorNumber,
+  cursorPrice,
+  decodeCursor,
+  encodeCursor,
+  invalidCursor,
+  isIssuedInstant,
+} from '../http/cursor.ts';
 import type { AuctionRow } from '../views/auction-view.ts';
 
 export type AuctionSort = 'startsAt' | '-startsAt' | 'currentPrice' | '-currentPrice';
@@ -17,13 +24,20 @@ export interface AuctionListRequest {
 /**
  * A cursor pins the instant the first page was computed at, so a whole listing sorted by
  * price (which changes with time) is one consistent snapshot, and keyset paging on
- * (key, id) never skips or repeats an auction.
+ * (key, id) never skips or repeats an auction. Each field is checked for what the query does
+ * with it: the key is a price (int4) or an epoch-ms start (int8), asOf an instant a list issued.
  */
 const Cursor = z.object({ sort: z.string(), asOf: cursorNumber, key: cursorNumber, id: z.uuid() });
 
+function decodeListCursor(encoded: string, sort: AuctionSort, now: number): z.output<typeof Cursor> {
+  const cursor = decodeCursor(encoded, Cursor);
+  const keyFits = sort.endsWith('currentPrice') ? cursorPrice.safeParse(cursor.key).success : true;
+  if (cursor.sort !== sort || !keyFits || !isIssuedInstant(cursor.asOf, now)) throw invalidCursor();
+  return cursor;
+}
+
 export async function listAuctions(db: Db, request: AuctionListRequest, now: number) {
-  const cursor = request.cursor === undefined ? null : decodeCursor(request.cursor, Cursor);
-  if (cursor !== null && cursor.sort !== request.sort) throw invalidCursor();
+  const cursor = request.cursor === undefined ? null : decodeListCursor(request.cursor, request.sort, now);
   const asOf = cursor?.asOf ?? now;
   const descending = request.sort.startsWith('-');
   const key: SQL<number> = request.sort.endsWith('currentPrice')
