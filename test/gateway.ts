@@ -56,6 +56,8 @@ export async function startTestGateway(
     SHARDS: String(layout.shards),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BID_RATE_PER_SECOND: '0',
+    // Tests sign up many members through app.request (all one 'unknown' address).
+    SIGNUP_RATE_PER_MINUTE: '0',
     SSE_HEARTBEAT_MS: '200',
     ...env,
   });

@@ -149,6 +149,7 @@ export async function startGatewayProcess(
       HOST: '127.0.0.1',
       PORT: String(port),
       BID_RATE_PER_SECOND: '0',
+      SIGNUP_RATE_PER_MINUTE: '0',
       LOG_REQUESTS: 'false',
       PG_POOL_SIZE: '4',
       ...extra,

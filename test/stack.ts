@@ -28,6 +28,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     KEY_PREFIX: prefix,
     SHARDS: '2',
     LOG_LEVEL: 'silent',
+    // Markets are opened through the API: hundreds of sign-ups from 127.0.0.1.
+    SIGNUP_RATE_PER_MINUTE: '0',
     ...env,
   });
   const redis = connectRedis({ url: redisUrl(), clusterNodes: null });

@@ -1,5 +1,6 @@
 import type { Sql } from '@dutch/db';
-import type { BidOutcome, RefundOutcome } from '@dutch/domain';
+import { type BidOutcome, creditsOf, type RefundOutcome } from '@dutch/domain';
+import type { CreditEvent } from '@dutch/stream';
 import { type Delivered, runsByKind } from './delivered.ts';
 import { lockAuction } from './locked-auction.ts';
 import { settleBidRun } from './settle-bid-run.ts';
@@ -19,10 +20,17 @@ export interface AuctionSettlement {
   readonly acceptedAt: readonly number[];
 }
 
+/** Publishes a credit on the events channel (and resolves once Redis has it). */
+export type PublishCredit = (event: CreditEvent) => Promise<void>;
+
 /**
  * Settles one auction's entries from a batch in ONE transaction, under the auction's row
  * lock: bids and refunds in stream order. Nothing is acknowledged here; the caller XACKs
  * only after this commits.
+ *
+ * Points gained (sellers by purchases, buyers by refunds) are published BEFORE the commit,
+ * while their rows are locked, so a gateway's upper bound of them never misses a credit
+ * (apps/gateway/src/auth/points-bounds.ts). A publish that fails rolls the settlement back.
  */
 export async function settleAuction(
   sql: Sql,
@@ -30,6 +38,7 @@ export async function settleAuction(
   entries: readonly Delivered[],
   fence: Fence | null,
   settledAt: number,
+  publishCredit: PublishCredit | null = null,
 ): Promise<AuctionSettlement> {
   return sql.begin(async (tx) => {
     const auction = await lockAuction(tx, auctionId, fence);
@@ -64,6 +73,10 @@ export async function settleAuction(
         refundOutcomes.push(...result.outcomes);
         duplicates += result.duplicates;
       }
+    }
+    if (publishCredit !== null) {
+      const credits = creditsOf(auction.terms.sellerId, bidOutcomes, refundOutcomes);
+      await Promise.all([...credits].map(([memberId, amount]) => publishCredit({ type: 'credit', memberId, amount })));
     }
     return {
       auctionId,

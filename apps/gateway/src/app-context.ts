@@ -1,6 +1,7 @@
 import type { Db, Sql } from '@dutch/db';
-import { type AuctionEvent, encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { type ChannelEvent, encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import type { Logger } from 'pino';
+import type { PointsBounds } from './auth/points-bounds.ts';
 import type { TokenCache } from './auth/token-cache.ts';
 import type { RateLimiter } from './bids/rate-limiter.ts';
 import type { GatewayConfig } from './config.ts';
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly logger: Logger;
   readonly auctions: AuctionCache;
   readonly tokens: TokenCache;
+  /** An upper bound of each seen member's points, for refusing bids they certainly cannot pay. */
+  readonly points: PointsBounds;
   readonly feeds: LiveFeeds;
   readonly limiter: RateLimiter;
   readonly metrics: GatewayMetrics;
@@ -27,7 +30,7 @@ export interface AppContext {
 }
 
 /** Tells every gateway (this one included, through its subscription) that something changed. */
-export async function publish(ctx: Pick<AppContext, 'redis' | 'layout'>, event: AuctionEvent): Promise<void> {
+export async function publish(ctx: Pick<AppContext, 'redis' | 'layout'>, event: ChannelEvent): Promise<void> {
   await ctx.redis.publish(eventsChannel(ctx.layout), encodeEvent(event));
 }
 

@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import pino, { type Logger } from 'pino';
 import type { AppContext } from './app-context.ts';
+import { PointsBounds } from './auth/points-bounds.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { defineQueueBid } from './bids/queue-bid.ts';
 import { RateLimiter } from './bids/rate-limiter.ts';
@@ -65,7 +66,10 @@ export function createApp(deps: AppDeps): Gateway {
   const metrics = deps.metrics ?? createGatewayMetrics();
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const auctions = new AuctionCache(deps.sql, clock);
-  const tokens = new TokenCache(deps.db, clock);
+  const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
+  const points = new PointsBounds(() => hub.isSubscribed());
+  hub.onLoss(() => points.forgetAll());
+  const tokens = new TokenCache(deps.db, clock, points);
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id));
   const connections = new OpenConnections();
   defineQueueBid(deps.redis);
@@ -80,19 +84,22 @@ export function createApp(deps: AppDeps): Gateway {
     logger,
     auctions,
     tokens,
+    points,
     feeds,
     limiter: new RateLimiter(config.bidRatePerSecond, config.bidRateBurst, clock),
     metrics,
     collectMetrics: deps.collectMetrics ?? (() => metrics.registry.metrics()),
   };
 
-  const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
   hub.listen((event) => {
     if (event.type === 'stock') auctions.setStock(event.auctionId, event.stock);
     else if (event.type === 'changed') auctions.invalidate(event.auctionId);
+    else if (event.type === 'credit') points.credit(event.memberId, event.amount);
     else tokens.forget(event.tokenId);
   });
-  hub.listen((event) => feeds.onEvent(event));
+  hub.listen((event) => {
+    if (event.type !== 'credit') feeds.onEvent(event);
+  });
 
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -19,6 +19,8 @@ const schema = z.object({
   PG_STATEMENT_TIMEOUT_MS: intVar(0, 3_600_000, 0),
   BID_RATE_PER_SECOND: intVar(0, 1_000_000, 20),
   BID_RATE_BURST: intVar(1, 1_000_000, 40),
+  SIGNUP_RATE_PER_MINUTE: intVar(0, 1_000_000, 10),
+  SIGNUP_RATE_BURST: intVar(1, 1_000_000, 20),
   SSE_HEARTBEAT_MS: intVar(100, 600_000, 15_000),
   SSE_MAX_CONNECTIONS_PER_CLIENT: intVar(1, 1_000_000, 32),
   IDEMPOTENCY_TTL_SECONDS: intVar(60, 30 * 86_400, 86_400),
@@ -49,6 +51,13 @@ export interface GatewayConfig extends CommonConfig {
   /** Bids per second each buyer may place (token bucket, per gateway process); 0 turns the limit off. */
   readonly bidRatePerSecond: number;
   readonly bidRateBurst: number;
+  /**
+   * Sign-ups (POST /members) per minute from one client address (token bucket, per gateway
+   * process); 0 turns the limit off. The address is the socket's peer: X-Forwarded-For is not
+   * trusted, so behind a proxy the limit counts the proxy as one client.
+   */
+  readonly signupRatePerMinute: number;
+  readonly signupRateBurst: number;
   readonly sseHeartbeatMs: number;
   /** Live SSE streams one client address may hold open on a gateway process at once (429 past it). */
   readonly sseMaxConnectionsPerClient: number;
@@ -83,6 +92,8 @@ export function loadConfig(env: Env): GatewayConfig {
         : parsed.REQUEST_TIMEOUT_MS - Math.min(1_000, Math.floor(parsed.REQUEST_TIMEOUT_MS / 5)),
     bidRatePerSecond: parsed.BID_RATE_PER_SECOND,
     bidRateBurst: parsed.BID_RATE_BURST,
+    signupRatePerMinute: parsed.SIGNUP_RATE_PER_MINUTE,
+    signupRateBurst: parsed.SIGNUP_RATE_BURST,
     sseHeartbeatMs: parsed.SSE_HEARTBEAT_MS,
     sseMaxConnectionsPerClient: parsed.SSE_MAX_CONNECTIONS_PER_CLIENT,
     idempotencyTtlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,

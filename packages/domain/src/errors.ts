@@ -17,6 +17,7 @@ export type BusinessErrorCode =
   | 'SOLD_OUT'
   | 'PRICE_ABOVE_MAX'
   | 'OWN_AUCTION'
+  | 'INSUFFICIENT_POINTS'
   | 'AUCTION_ALREADY_STARTED'
   | 'AUCTION_NOT_ENDED'
   | 'NOT_REFUNDABLE'

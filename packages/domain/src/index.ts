@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './limits.ts';
 export * from './member.ts';
 export * from './point-deltas.ts';
+export * from './points-bound.ts';
 export * from './price-schedule.ts';
 export * from './receipt.ts';
 export * from './settle-bids.ts';

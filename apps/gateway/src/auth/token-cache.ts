@@ -1,5 +1,6 @@
-import { type Db, memberTokens } from '@dutch/db';
+import { type Db, members, memberTokens } from '@dutch/db';
 import { eq } from 'drizzle-orm';
+import type { PointsBounds } from './points-bounds.ts';
 
 export interface CachedToken {
   readonly memberId: string;
@@ -17,7 +18,8 @@ interface Entry {
  * token older than refreshAfterMs is served as it is while it is re-read in the background,
  * so a database outage does not log buyers out (revocations from any gateway arrive at once
  * as events; the re-read is the backstop). Unknown ids are remembered briefly, so garbage
- * tokens cannot hammer the database.
+ * tokens cannot hammer the database. Each read also loads the member's points bound (no extra
+ * read on the bid path): see points-bounds.ts for why it reads them `for share`.
  */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -26,6 +28,7 @@ export class TokenCache {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    private readonly bounds: PointsBounds | null = null,
     private readonly refreshAfterMs = 60_000,
     private readonly unknownTtlMs = 5_000,
     private readonly maxEntries = 200_000,
@@ -59,14 +62,23 @@ export class TokenCache {
   }
 
   private async fetch(tokenId: string): Promise<CachedToken | null> {
-    const [row] = await this.db
-      .select({
-        memberId: memberTokens.memberId,
-        secretHash: memberTokens.secretHash,
-        revokedAt: memberTokens.revokedAt,
-      })
-      .from(memberTokens)
-      .where(eq(memberTokens.id, tokenId));
+    const load = this.bounds?.beginLoad();
+    let row: { memberId: string; secretHash: Buffer; revokedAt: Date | null; points: number } | undefined;
+    try {
+      [row] = await this.db
+        .select({
+          memberId: memberTokens.memberId,
+          secretHash: memberTokens.secretHash,
+          revokedAt: memberTokens.revokedAt,
+          points: members.points,
+        })
+        .from(memberTokens)
+        .innerJoin(members, eq(members.id, memberTokens.memberId))
+        .where(eq(memberTokens.id, tokenId))
+        .for('share', { of: members });
+    } finally {
+      if (load !== undefined) this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null);
+    }
     const value =
       row === undefined
         ? null

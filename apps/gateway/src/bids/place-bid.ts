@@ -1,4 +1,4 @@
-import { admitBid } from '@dutch/domain';
+import { admitBid, checkPointsBound } from '@dutch/domain';
 import {
   decodeIdempotencyRecord,
   encodeMessage,
@@ -13,6 +13,7 @@ import {
 } from '@dutch/stream';
 import { v7 as uuidv7 } from 'uuid';
 import { ApiError, fromDomain } from '../errors.ts';
+import type { PointsBounds } from '../auth/points-bounds.ts';
 import type { AuctionCache } from '../live/auction-cache.ts';
 import { type QueueMode, queueBid } from './queue-bid.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -22,6 +23,8 @@ export interface BidPathDeps {
   readonly layout: KeyLayout;
   readonly auctions: AuctionCache;
   readonly limiter: RateLimiter;
+  /** Upper bounds of buyers' points: a bid even the bound cannot pay is refused before the queue. */
+  readonly points?: PointsBounds;
   readonly clock: () => number;
   readonly idempotencyTtlSeconds: number;
   /** A Redis Cluster: the Idempotency-Key claim (buyer's slot) cannot join the shard's script. */
@@ -81,6 +84,14 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
     key === undefined ? Promise.resolve(null) : earlierAnswer(deps, claimKey, replayKey, fingerprint),
   );
   if (replayed !== null) return replayed;
+  const payable = checkPointsBound(deps.points?.boundOf(bid.buyerId), admitted.value.unitPrice, bid.quantity);
+  if (!payable.ok) {
+    // A retry of a bid accepted before the points were spent still gets its original answer.
+    const earlier = key === undefined ? null : await earlierAnswer(deps, claimKey, replayKey, fingerprint);
+    if (earlier === 'reused') throw reused();
+    if (earlier !== null) return earlier;
+    throw fromDomain(payable.error);
+  }
 
   const mode: QueueMode = key === undefined ? '0' : deps.cluster ? 'R' : 'K';
   if (mode === 'R') {

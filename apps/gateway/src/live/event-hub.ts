@@ -1,15 +1,17 @@
-import { type AuctionEvent, decodeEvent, type RedisClient } from '@dutch/stream';
+import { type ChannelEvent, decodeEvent, type RedisClient } from '@dutch/stream';
 import type { Logger } from 'pino';
 
-export type EventListener = (event: AuctionEvent) => void;
+export type EventListener = (event: ChannelEvent) => void;
 
 /**
  * One Redis subscription per gateway process, fanned out in memory: to the caches (stock,
- * definition changes, revoked tokens) and to the live feeds behind SSE connections.
+ * definition changes, revoked tokens, points bounds) and to the live feeds behind SSE connections.
  */
 export class EventHub {
   private readonly listeners = new Set<EventListener>();
+  private readonly lossListeners = new Set<() => void>();
   private subscribedOnce = false;
+  private subscribed = false;
 
   constructor(
     private readonly subscriber: RedisClient,
@@ -32,14 +34,29 @@ export class EventHub {
         }
       }
     });
+    this.subscriber.on('close', () => this.lose());
     this.subscriber.on('ready', () => {
-      if (this.subscribedOnce) {
-        this.logger.warn('event subscription restored; dropping cached auction state');
-        this.onResubscribed();
-      }
+      if (!this.subscribedOnce) return;
+      this.lose();
+      this.logger.warn('event subscription restored; dropping cached auction state');
+      this.onResubscribed();
+      // ioredis resubscribes on its own, but 'ready' comes before Redis has done it: our own
+      // SUBSCRIBE answers only after that one, so from then on no event can slip past.
+      this.subscriber
+        .subscribe(this.channel)
+        .then(() => {
+          if (this.subscriber.status === 'ready') this.subscribed = true;
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'event resubscription failed'));
     });
     await this.subscriber.subscribe(this.channel);
     this.subscribedOnce = true;
+    this.subscribed = true;
+  }
+
+  /** True while every event published reaches this process (subscribed, connection up). */
+  isSubscribed(): boolean {
+    return this.subscribed;
   }
 
   listen(listener: EventListener): () => void {
@@ -47,8 +64,18 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called whenever events may have been missed: the connection dropped or just came back. */
+  onLoss(listener: () => void): void {
+    this.lossListeners.add(listener);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
     await this.subscriber.quit().catch(() => {});
+  }
+
+  private lose(): void {
+    this.subscribed = false;
+    for (const listener of this.lossListeners) listener();
   }
 }

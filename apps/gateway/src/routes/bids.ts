@@ -13,6 +13,7 @@ export function bidRoutes(ctx: AppContext) {
     layout: ctx.layout,
     auctions: ctx.auctions,
     limiter: ctx.limiter,
+    points: ctx.points,
     clock: ctx.clock,
     idempotencyTtlSeconds: ctx.config.idempotencyTtlSeconds,
     cluster: ctx.config.redisClusterNodes !== null,

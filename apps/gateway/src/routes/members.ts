@@ -6,6 +6,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { issueToken } from '../auth/tokens.ts';
+import { RateLimiter } from '../bids/rate-limiter.ts';
 import { ApiError, fromDomain } from '../errors.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '../schemas.ts';
@@ -21,9 +22,20 @@ const memberColumns = {
 
 const noMember = () => new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
 
+/**
+ * The socket's peer address; 'unknown' without a socket (app.request in tests). X-Forwarded-For
+ * is deliberately not read: any client can write it, so trusting it would make the limit moot.
+ */
+function peerAddressOf(c: { env: unknown }): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
 export function memberRoutes(ctx: AppContext) {
   const app = router();
   const auth = requireMember(ctx.tokens);
+  // Sign-ups are free: unlimited, they would let one client make buyers faster than anything else limits them.
+  const signups = new RateLimiter(ctx.config.signupRatePerMinute / 60, ctx.config.signupRateBurst, ctx.clock);
 
   app.openapi(
     createRoute({
@@ -32,10 +44,19 @@ export function memberRoutes(ctx: AppContext) {
       tags: ['Members'],
       summary: 'Sign up: everyone can both sell and buy. The token is shown once.',
       request: { body: json(MemberCreate) },
-      responses: { 201: jsonResponse(MemberCreated, 'The new member and their token'), ...errors(400, 413, 415) },
+      responses: {
+        201: jsonResponse(MemberCreated, 'The new member and their token'),
+        ...errors(400, 413, 415, 429),
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      const retryAfter = signups.take(peerAddressOf(c));
+      if (retryAfter > 0) {
+        throw new ApiError('RATE_LIMITED', 'Too many sign-ups from this address; try again later.', undefined, {
+          'Retry-After': String(retryAfter),
+        });
+      }
       const token = issueToken();
       const id = uuidv4();
       const member = await transactionInTime(c, ctx.db, async (tx) => {
@@ -92,6 +113,9 @@ export function memberRoutes(ctx: AppContext) {
           .set({ points: sql`${members.points} + ${charge.value}` })
           .where(eq(members.id, memberId))
           .returning({ points: members.points });
+        // Published with the row locked and before the commit, so no gateway's bound of this
+        // member's points misses it (auth/points-bounds.ts); a failed publish rolls back.
+        if (row !== undefined) await publish(ctx, { type: 'credit', memberId, amount: charge.value });
         await tx.insert(pointsLedger).values({ kind: 'charge', toMember: memberId, amount: charge.value });
         return row?.points;
       });

@@ -1,0 +1,85 @@
+/** A read of a member's points in flight: credits published after it was issued count on top of it. */
+export interface PointsLoad {
+  readonly epoch: number;
+  /** Position in the credit log when the read was issued. */
+  readonly from: number;
+}
+
+/**
+ * Per member this process has seen, an UPPER BOUND of their points, so the bid path can refuse
+ * a bid its buyer certainly cannot pay without reading Postgres. Points fall only by settlement
+ * (which only loosens the bound) and rise only by credits, each published on the events channel
+ * before its transaction commits, with the member's row locked. A bound is loaded with
+ * `select points ... for share` (token-cache.ts), which waits for an uncommitted credit: so a
+ * credit is either in the read or published after the read was issued, and every credit that
+ * arrives after then is added (one counted twice only makes the bound higher: safe).
+ *
+ * Missed events would make a bound too low, so while the subscription is down nothing is known,
+ * and a loss forgets every bound and every read in flight.
+ */
+export class PointsBounds {
+  private readonly bounds = new Map<string, number>();
+  private readonly inFlight = new Set<PointsLoad>();
+  /** Credits seen while reads are in flight (their member is not known until the read returns). */
+  private log: { memberId: string; amount: number }[] = [];
+  private logStart = 0;
+  private epoch = 0;
+
+  constructor(
+    /** Whether every published event reaches this process right now. */
+    private readonly subscribed: () => boolean,
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  /** Call right before the read is sent. */
+  beginLoad(): PointsLoad {
+    // Issued while events may be missed: its result must never be kept.
+    const load = { epoch: this.subscribed() ? this.epoch : -1, from: this.logStart + this.log.length };
+    this.inFlight.add(load);
+    return load;
+  }
+
+  /** The read's answer (null: no such member, or the read failed). */
+  finishLoad(load: PointsLoad, memberId: string | null, points: number | null): void {
+    this.inFlight.delete(load);
+    if (memberId !== null && points !== null && load.epoch === this.epoch && this.subscribed()) {
+      let bound = points;
+      for (let i = load.from - this.logStart; i < this.log.length; i++) {
+        const credit = this.log[i];
+        if (credit?.memberId === memberId) bound += credit.amount;
+      }
+      this.remember(memberId, bound);
+    }
+    if (this.inFlight.size === 0) this.trimLog();
+  }
+
+  credit(memberId: string, amount: number): void {
+    const bound = this.bounds.get(memberId);
+    if (bound !== undefined) this.bounds.set(memberId, bound + amount);
+    if (this.inFlight.size > 0) this.log.push({ memberId, amount });
+  }
+
+  /** Events may have been missed: nothing known stays known. */
+  forgetAll(): void {
+    this.epoch++;
+    this.bounds.clear();
+  }
+
+  /** The member's points are at most this; undefined when not known. */
+  boundOf(memberId: string): number | undefined {
+    return this.subscribed() ? this.bounds.get(memberId) : undefined;
+  }
+
+  private remember(memberId: string, bound: number): void {
+    if (!this.bounds.has(memberId) && this.bounds.size >= this.maxEntries) {
+      const oldest = this.bounds.keys().next().value;
+      if (oldest !== undefined) this.bounds.delete(oldest);
+    }
+    this.bounds.set(memberId, bound);
+  }
+
+  private trimLog(): void {
+    this.logStart += this.log.length;
+    this.log = [];
+  }
+}

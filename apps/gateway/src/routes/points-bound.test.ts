@@ -1,0 +1,148 @@
+import { createDb } from '@dutch/db';
+import { connectRedis, encodeEvent, eventsChannel, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+import { bid as bidMessage, createMembers, createAuction as seedAuction } from '../../../../test/seed.ts';
+import { redisUrl } from '../../../../test/urls.ts';
+import { settleAuction } from '../../../consumer/src/settle-auction.ts';
+import { createApp, type Gateway } from '../app.ts';
+import { parseToken } from '../auth/tokens.ts';
+
+let t: TestGateway;
+/** A second gateway instance on the same Redis, Postgres and key prefix (another process, in effect). */
+let other: { gateway: Gateway; close(): Promise<void> };
+
+beforeAll(async () => {
+  t = await startTestGateway();
+  const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
+  const subscriber = connectRedis({ url: redisUrl(), clusterNodes: null }, { enableAutoPipelining: false });
+  const pool = createDb(t.db.url, { max: 4, applicationName: 'second gateway' });
+  const gateway = createApp({
+    config: t.gateway.context.config,
+    db: pool.db,
+    sql: pool.sql,
+    redis,
+    subscriber,
+    clock: t.now,
+    logger: pino({ level: 'silent' }),
+  });
+  await gateway.start();
+  other = {
+    gateway,
+    async close() {
+      await gateway.close();
+      await redis.quit();
+      await pool.close();
+    },
+  };
+});
+afterAll(async () => {
+  await other.close();
+  await t.close();
+});
+
+async function runningAuction(startPrice = 1000) {
+  const seller = await t.signUp('seller');
+  const auction = await t.createAuction(seller.token, {
+    startPrice,
+    priceDrop: { kind: 'constant', amount: 1 },
+    floorPrice: 1,
+    stock: 1000,
+    perBuyerLimit: 1000,
+  });
+  t.travel(Date.parse(auction.startsAt) - t.now() + 1);
+  return { seller, auction };
+}
+
+const placeBid = (token: string, auctionId: string, quantity = 1, headers: Record<string, string> = {}) =>
+  t.request('POST', `/auctions/${auctionId}/bids`, { token, body: { quantity, maxPrice: 1_000_000 }, headers });
+
+const chargeOnOther = async (token: string, amount: number) => {
+  const response = await other.gateway.app.request('/members/me/points', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount }),
+  });
+  expect(response.status).toBe(200);
+};
+
+describe('a bid its buyer certainly cannot pay', () => {
+  it('is refused 409 INSUFFICIENT_POINTS at the gateway: no stream entry, no idempotency record', async () => {
+    const { auction } = await runningAuction();
+    const broke = await t.signUp('broke');
+    const stream = streamKey(t.layout, shardOf(auction.id, t.layout.shards));
+    const before = await t.redis.xlen(stream);
+    const reply = await placeBid(broke.token, auction.id, 1, { 'idempotency-key': 'k-1' });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error).toEqual({ code: 'INSUFFICIENT_POINTS', message: expect.stringMatching(/points/) });
+    expect(await t.redis.xlen(stream)).toBe(before);
+    expect(await t.redis.exists(idempotencyClaimKey(t.layout, broke.id, 'k-1'))).toBe(0);
+  });
+
+  it('is accepted at once after a charge made through ANOTHER gateway', async () => {
+    const { auction } = await runningAuction();
+    const buyer = await t.signUp('buyer');
+    expect((await placeBid(buyer.token, auction.id)).status).toBe(409);
+    await chargeOnOther(buyer.token, 1000);
+    const reply = await placeBid(buyer.token, auction.id);
+    expect(reply.status).toBe(202);
+  });
+
+  it('lets a seller credited by a sale bid at once', async () => {
+    const { auction: elsewhere } = await runningAuction();
+    const [sellerId, buyerId] = await createMembers(t.db.sql, [0, 5_000]);
+    const sold = await seedAuction(t.db.db, sellerId as string, { startPrice: 1000, stock: 5 });
+    // The seller's token, first seen by the gateway while they have 0 points.
+    const seller = await t.request('POST', '/members/me/tokens', { token: await tokenOf(sellerId as string) });
+    expect((await placeBid(seller.body.token, elsewhere.id)).status).toBe(409);
+
+    // A sale, settled the way the consumer settles it, publishing its credits on the events channel.
+    const publish = async (event: Parameters<typeof encodeEvent>[0]) => {
+      await t.redis.publish(eventsChannel(t.layout), encodeEvent(event));
+    };
+    const message = bidMessage(sold, buyerId as string, 2);
+    const settled = await settleAuction(t.db.sql, sold.id, [{ streamId: '1-0', message }], null, Date.now(), publish);
+    expect(settled.bidOutcomes.map((o) => o.status)).toEqual(['PURCHASED']);
+
+    expect((await placeBid(seller.body.token, elsewhere.id)).status).toBe(202);
+  });
+
+  it('never refuses a payable bid while charges on another gateway race token reloads and bids', async () => {
+    const price = 50;
+    const { auction } = await runningAuction(price);
+    const buyer = await t.signUp('racer');
+    const tokenId = parseToken(buyer.token)?.tokenId as string;
+    let committed = 0;
+    const refusedWhilePayable: number[] = [];
+    let refusedWhileShort = 0;
+    for (let round = 0; round < 60; round++) {
+      const amount = 1 + (round % 3);
+      // Forget the token so this round's bid reloads the bound concurrently with the charge.
+      t.gateway.context.tokens.forget(tokenId);
+      const [, racing] = await Promise.all([chargeOnOther(buyer.token, amount), placeBid(buyer.token, auction.id)]);
+      if (racing.status === 409 && racing.body.error.code === 'INSUFFICIENT_POINTS' && committed >= price)
+        refusedWhilePayable.push(round);
+      committed += amount;
+      // The charge has committed: a bid it pays for must go through, on the gateway that did not charge.
+      const after = await placeBid(buyer.token, auction.id);
+      if (after.status === 409 && after.body.error.code === 'INSUFFICIENT_POINTS') {
+        if (committed >= price) refusedWhilePayable.push(round);
+        else refusedWhileShort++;
+      } else {
+        expect(after.status).toBe(202);
+      }
+    }
+    expect(refusedWhilePayable).toEqual([]);
+    expect(refusedWhileShort).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** A token for a member seeded straight into the database (no sign-up). */
+async function tokenOf(memberId: string): Promise<string> {
+  const { issueToken } = await import('../auth/tokens.ts');
+  const token = issueToken();
+  await t.db
+    .sql`insert into member_tokens (id, member_id, secret_hash) values (${token.tokenId}, ${memberId}, ${token.secretHash})`;
+  return token.token;
+}

@@ -1,0 +1,38 @@
+import type { Result } from './errors.ts';
+import type { BidOutcome } from './settle-bids.ts';
+import type { RefundOutcome } from './settle-refunds.ts';
+
+/**
+ * Whether a bid may go on to the queue, judged from an UPPER BOUND of the buyer's points (the
+ * gateway's view: points only fall by settlement, and every credit raises the bound). Refused
+ * only when even the bound cannot pay, so a stale bound can let a bid through (settlement then
+ * fails it) but never refuses one that could be paid. An unknown bound refuses nothing.
+ */
+export function checkPointsBound(bound: number | undefined, unitPrice: number, quantity: number): Result<void> {
+  if (bound === undefined || bound >= unitPrice * quantity) return { ok: true, value: undefined };
+  return {
+    ok: false,
+    error: {
+      code: 'INSUFFICIENT_POINTS',
+      message: `This bid costs ${unitPrice * quantity} points and you have fewer. Charge points (POST /members/me/points) and bid again.`,
+    },
+  };
+}
+
+/**
+ * Points each member GAINS by a settlement: the seller the totals of the purchases, a buyer
+ * the totals refunded. What a gateway adds to its points bounds (debits it ignores).
+ */
+export function creditsOf(
+  sellerId: string,
+  bids: readonly BidOutcome[],
+  refunds: readonly RefundOutcome[],
+): Map<string, number> {
+  const credits = new Map<string, number>();
+  const add = (memberId: string, amount: number) => {
+    if (amount > 0) credits.set(memberId, (credits.get(memberId) ?? 0) + amount);
+  };
+  for (const bid of bids) if (bid.status === 'PURCHASED') add(sellerId, bid.total);
+  for (const refund of refunds) if (refund.result === 'REFUNDED') add(refund.buyerId, refund.total);
+  return credits;
+}
