@@ -2,7 +2,7 @@ import type { Sql } from '@dutch/db';
 import { allStreamKeys, consumersKey, type KeyLayout, type RedisClient, type RedisTarget } from '@dutch/stream';
 import pino, { type Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
-import { type ConsumerMetrics, createConsumerMetrics } from './metrics.ts';
+import { type ConsumerMetrics, createConsumerMetrics, forgetShardGauges } from './metrics.ts';
 import { lockClassId, ShardLocks, type Takeover } from './shard-locks.ts';
 import { ShardWorker, type WorkerContext } from './shard-worker.ts';
 import { ensureGroup } from './stream-io.ts';
@@ -69,6 +69,8 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   const drainers = new Map<number, ShardWorker>();
   let timer: NodeJS.Timeout | null = null;
   let leaseTimer: NodeJS.Timeout | null = null;
+  /** Who keeps the lease renewed: start() until stop(), or a consumeOnce() while it drains. */
+  let leaseHolders = 0;
   let tick: Promise<void> = Promise.resolve();
   let stopping = false;
   let groupsReady = false;
@@ -108,6 +110,8 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
       .catch((error: unknown) => logger.error({ err: error, shard }, 'shard worker crashed'))
       .finally(() => {
         if (running.get(shard)?.worker === worker) running.delete(shard);
+        // Its gauges describe a stream this consumer no longer reads: the new owner reports it.
+        forgetShardGauges(metrics, shard);
         if (!stopping && locks.owned().has(shard)) {
           // The worker left while we still hold the lock (it lost a race or crashed): give the shard back.
           locks.release(shard).catch(() => {});
@@ -174,8 +178,17 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   }
 
   /** The lease: a query on the lock connection every tick, apart from rebalancing, which can wait on workers. */
+  function holdLease(): () => void {
+    if (leaseHolders++ === 0) scheduleLease();
+    return () => {
+      if (--leaseHolders > 0 || leaseTimer === null) return;
+      clearTimeout(leaseTimer);
+      leaseTimer = null;
+    };
+  }
+
   function scheduleLease(): void {
-    if (stopping) return;
+    if (stopping || leaseHolders === 0) return;
     leaseTimer = setTimeout(() => {
       locks
         .renew()
@@ -193,19 +206,22 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     }, config.rebalanceMs);
   }
 
+  let releaseLease = () => {};
+
   return {
     name: config.consumerName,
     metrics,
     async start() {
       await rebalance();
       schedule();
-      scheduleLease();
+      releaseLease = holdLease();
       logger.info({ shards: [...locks.owned()].sort((a, b) => a - b) }, 'consumer started');
     },
     async stop() {
       stopping = true;
       if (timer !== null) clearTimeout(timer);
-      if (leaseTimer !== null) clearTimeout(leaseTimer);
+      releaseLease();
+      releaseLease = () => {};
       await tick;
       for (const { worker } of running.values()) worker.stop();
       await Promise.all([...running.values()].map((entry) => entry.done));
@@ -216,15 +232,24 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     },
     async consumeOnce() {
       await ensureGroups();
-      for (const shard of await locks.verify()) drainers.delete(shard);
+      for (const shard of await locks.verify()) {
+        drainers.delete(shard);
+        forgetShardGauges(metrics, shard);
+      }
       for (let shard = 0; shard < config.shards; shard++) {
         if (!locks.owned().has(shard)) await locks.tryAcquire(shard);
       }
       let handled = 0;
-      for (const shard of [...locks.owned()].sort((a, b) => a - b)) {
-        const worker = drainers.get(shard) ?? new ShardWorker(ctx, shard);
-        drainers.set(shard, worker);
-        handled += await worker.drain();
+      // A long drain must not outlive the lease (its fence would lapse): renew it meanwhile.
+      const release = holdLease();
+      try {
+        for (const shard of [...locks.owned()].sort((a, b) => a - b)) {
+          const worker = drainers.get(shard) ?? new ShardWorker(ctx, shard);
+          drainers.set(shard, worker);
+          handled += await worker.drain();
+        }
+      } finally {
+        release();
       }
       return handled;
     },

@@ -81,3 +81,10 @@ export function createConsumerMetrics(labels: Record<string, string> = {}): Cons
     ownedShards: new Gauge({ name: 'dutch_consumer_owned_shards', help: 'Shards this consumer owns', registers }),
   };
 }
+
+/** Drops a shard's per-shard series, once this consumer no longer reads that shard (its new owner reports them). */
+export function forgetShardGauges(metrics: ConsumerMetrics, shard: number): void {
+  const labels = { shard: String(shard) };
+  metrics.pending.remove(labels);
+  metrics.lag.remove(labels);
+}
