@@ -4,6 +4,7 @@ import { createApp, loadConfig } from '@dutch/gateway';
 import { connectRedis } from '@dutch/stream';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
+import { answerClientErrors } from '../apps/gateway/src/http/client-errors.ts';
 import { mountWeb } from '../apps/gateway/src/mount-web.ts';
 import { startTestConsumer } from './consumers.ts';
 import { createTestDatabase } from './databases.ts';
@@ -45,6 +46,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   });
   await gateway.start();
   const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: '127.0.0.1' });
+  answerClientErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
   const consumer = startTestConsumer(db.url, { prefix, shards: config.shards }, 'stack');
   await consumer.consumer.start();

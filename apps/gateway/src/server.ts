@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from './app.ts';
 import { answerMetricsRequests, metricsFromLauncher } from './cluster-metrics.ts';
 import { loadConfig } from './config.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { createGatewayMetrics } from './http/metrics.ts';
 import { describeListenError, FATAL_EXIT_CODE } from './launch/port-check.ts';
 import { mountWeb } from './mount-web.ts';
@@ -68,6 +69,7 @@ const server = serve({ fetch: gateway.app.fetch, port: config.port, hostname: co
   logger.info({ port: info.port }, 'gateway listening');
   process.send?.({ type: 'listening', port: info.port });
 });
+answerClientErrors(server);
 server.on('error', (error: NodeJS.ErrnoException) => {
   const line = describeListenError(error, config.port, config.host);
   if (line === null) throw error;
