@@ -15,10 +15,12 @@ import { waitFor } from '../wait.ts';
 import { type FaultStack, pendingEntries, reportFigures, settledCount, startFaultStack } from './harness.ts';
 
 /**
- * Fault 5: poison messages on a shard's stream, between good bids. Each is retried, and after
- * MAX_DELIVERIES deliveries lands in the shard's dead-letter stream with its fields as they were;
- * a bid receipt it names ends FAILED (PROCESSING_FAILED), never PENDING forever. The good bids
- * behind it settle without waiting for it: it does not stall the shard.
+ * Fault 5: poison messages on a shard's stream, between good bids. An entry no retry can help
+ * (undecodable, or for an auction that does not exist) lands in the shard's dead-letter stream
+ * at its first delivery, in place, with its fields as they were; a bid receipt it names ends
+ * FAILED (PROCESSING_FAILED) in its place in stream order, never PENDING forever. The good bids
+ * behind it settle after it, and the shard goes on. (Entries settlement rejects are retried in
+ * place up to MAX_DELIVERIES times: apps/consumer/src/final-status.test.ts.)
  */
 const MAX_DELIVERIES = 3;
 
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('a poison message', () => {
-  it(`is dead-lettered after ${MAX_DELIVERIES} deliveries, and the bids behind it settle`, async () => {
+  it('is dead-lettered in place at its first delivery, and the bids behind it settle after it', async () => {
     const gateway = stack.gateways[0]?.url as string;
     const market = await openMarket(gateway, { auctions: 1, buyersPerAuction: 10, stock: 1_000, perBuyerLimit: 200 });
     const auction = market.auctions[0] as (typeof market.auctions)[0];
@@ -99,7 +101,7 @@ describe('a poison message', () => {
     await waitFor(async () => (await stack.redisClient.xlen(deadKey)) === poisonIds.length, 120_000, 'dead letters');
     await waitFor(async () => (await pendingEntries(stack.redisClient, stack.layout)) === 0, 60_000, 'nothing pending');
 
-    // Each poison: in the dead-letter stream once, after MAX_DELIVERIES deliveries, its fields verbatim.
+    // Each poison: in the dead-letter stream once, at its first delivery, its fields verbatim.
     const dead = (await stack.redisClient.xrange(deadKey, '-', '+')) as [string, string[]][];
     const letters = dead.map(([, fields]) => {
       const meta = new Map<string, string>();
@@ -114,18 +116,22 @@ describe('a poison message', () => {
       [poisonIds[2], orphan],
     ] as const) {
       const letter = byId.get(id);
-      expect(letter?.meta.get('deliveries')).toBe(String(MAX_DELIVERIES));
+      expect(letter?.meta.get('deliveries')).toBe('1');
       expect(letter?.original).toEqual(fields);
     }
     expect(byId.get(poisonIds[0])?.meta.get('reason')).toMatch(/^undecodable: quantity is not a positive integer/);
     expect(byId.get(poisonIds[1])?.meta.get('reason')).toMatch(/^undecodable: unknown kind/);
 
-    // The good bids behind the poison settled before it was given up on: it did not hold the shard.
-    const deadLetteredAt = Math.min(...letters.map((l) => Number(l.meta.get('deadLetteredAt'))));
-    const [last] = await stack.db.sql<{ at: number }[]>`
-      select (extract(epoch from max(settled_at)) * 1000)::int8 as at from receipts
+    // Stream order: the good bids behind the poison settled after it was given up on, not before.
+    const deadLetteredAt = Math.max(...letters.map((l) => Number(l.meta.get('deadLetteredAt'))));
+    const [first] = await stack.db.sql<{ at: number }[]>`
+      select (extract(epoch from min(settled_at)) * 1000)::int8 as at from receipts
       where id = any(${after.map((b) => b.receiptId)}::uuid[])`;
-    expect(last?.at).toBeLessThan(deadLetteredAt);
+    expect(first?.at).toBeGreaterThanOrEqual(deadLetteredAt);
+    const [seqs] = await stack.db.sql<{ poison: number; after: number }[]>`
+      select (select settle_seq from receipts where id = ${poisonReceipt})::int8 as poison,
+             (select min(settle_seq) from receipts where id = any(${after.map((b) => b.receiptId)}::uuid[]))::int8 as after`;
+    expect(Number(seqs?.poison)).toBeLessThan(Number(seqs?.after));
 
     // The receipt the unparseable bid named is final, FAILED, for its buyer to see.
     const receipt = await api(gateway, 'GET', `/receipts/${poisonReceipt}`, { token: buyer.token });
@@ -153,7 +159,7 @@ describe('a poison message', () => {
       poisonMessages: poisonIds.length,
       deadLettered: letters.length,
       goodBidsBehindPoison: after.length,
-      goodBidsSettledBeforeDeadLetter: after.length,
+      goodBidsSettledAfterDeadLetter: after.length,
       poisonReceiptStatus: `${receipt.body.status}/${receipt.body.failureReason}`,
       settled: checked.settled,
       lost: checked.lost,
