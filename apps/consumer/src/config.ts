@@ -42,7 +42,11 @@ export interface ConsumerConfig extends CommonConfig {
   readonly blockMs: number;
   /** Entries pending longer than this are taken back and retried. */
   readonly claimIdleMs: number;
-  /** An entry delivered more often than this goes to the dead-letter stream. */
+  /**
+   * How many times an entry is tried before it goes to the dead-letter stream: retried in place
+   * (with backoff, before anything behind it settles) when settlement rejects it, or counted in
+   * deliveries when consumers crash on it. Entries no retry can help go at once.
+   */
   readonly maxDeliveries: number;
   readonly pgPoolSize: number;
   /** How often shard ownership is checked and balanced across live consumers. */
