@@ -16,8 +16,9 @@ export function fetchAuctions(
   return requestJson(`/auctions?${query}`, { signal: options.signal });
 }
 
-export function fetchAuction(id: string, signal?: AbortSignal): Promise<AuctionView> {
-  return requestJson(`/auctions/${encodeURIComponent(id)}`, { signal });
+/** With the seller's token the view includes a hidden stock, as the seller's live feed does. */
+export function fetchAuction(id: string, signal?: AbortSignal, token?: string | null): Promise<AuctionView> {
+  return requestJson(`/auctions/${encodeURIComponent(id)}`, { signal, token: token ?? null });
 }
 
 export function auctionEventsUrl(id: string): string {

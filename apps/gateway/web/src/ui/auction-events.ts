@@ -1,5 +1,6 @@
 import { auctionEventsUrl } from '../api/endpoints.ts';
 import type { LiveEvent } from '../lib/live-auction.ts';
+import { createSseParser } from '../lib/sse-parser.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -11,11 +12,35 @@ export interface AuctionEventHandlers {
 }
 
 const LIVE_EVENTS: readonly LiveEvent['type'][] = ['snapshot', 'stock', 'status', 'price'];
-/** EventSource retries dropped connections itself, but gives up for good on an HTTP error (e.g. 503). */
+/** EventSource retries dropped connections itself, but gives up for good on an HTTP error (e.g. 503); fetch never retries. */
 const REOPEN_AFTER_MS = 3_000;
 
-/** Follows GET /auctions/:id/events until `signal` aborts. */
-export function followAuctionEvents(id: string, handlers: AuctionEventHandlers, signal: AbortSignal): void {
+/**
+ * Follows GET /auctions/:id/events until `signal` aborts. With a token the stream is read with
+ * fetch, which can send Authorization (EventSource cannot), so a seller's own feed carries the
+ * stock their snapshot shows; without one, or if the token is refused, it is anonymous.
+ */
+export function followAuctionEvents(
+  id: string,
+  handlers: AuctionEventHandlers,
+  signal: AbortSignal,
+  token: string | null = null,
+): void {
+  if (token === null) followAnonymously(id, handlers, signal);
+  else void followAs(token, id, handlers, signal);
+}
+
+function dispatch(type: string, text: string, handlers: AuctionEventHandlers): void {
+  if (type === 'changed') {
+    handlers.onChanged();
+    return;
+  }
+  if (!(LIVE_EVENTS as readonly string[]).includes(type)) return;
+  const data = parse(text);
+  if (data !== undefined) handlers.onEvent({ type, data } as LiveEvent);
+}
+
+function followAnonymously(id: string, handlers: AuctionEventHandlers, signal: AbortSignal): void {
   let source: EventSource | null = null;
   let reopen: ReturnType<typeof setTimeout> | undefined;
 
@@ -24,13 +49,9 @@ export function followAuctionEvents(id: string, handlers: AuctionEventHandlers, 
     handlers.onConnection('connecting');
     const current = new EventSource(auctionEventsUrl(id));
     source = current;
-    for (const type of LIVE_EVENTS) {
-      current.addEventListener(type, (message) => {
-        const data = parse((message as MessageEvent<string>).data);
-        if (data !== undefined) handlers.onEvent({ type, data } as LiveEvent);
-      });
+    for (const type of [...LIVE_EVENTS, 'changed']) {
+      current.addEventListener(type, (message) => dispatch(type, (message as MessageEvent<string>).data, handlers));
     }
-    current.addEventListener('changed', () => handlers.onChanged());
     current.addEventListener('open', () => handlers.onConnection('live'));
     current.addEventListener('error', () => {
       handlers.onConnection('reconnecting');
@@ -47,6 +68,42 @@ export function followAuctionEvents(id: string, handlers: AuctionEventHandlers, 
     { once: true },
   );
   open();
+}
+
+/** The same stream read with fetch and a bearer token, reopened (with Last-Event-ID) when it drops. */
+async function followAs(token: string, id: string, handlers: AuctionEventHandlers, signal: AbortSignal) {
+  let lastId: string | null = null;
+  while (!signal.aborted) {
+    handlers.onConnection('connecting');
+    try {
+      const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
+      if (lastId !== null) headers['Last-Event-ID'] = lastId;
+      const response = await fetch(auctionEventsUrl(id), { headers, signal });
+      if (response.status === 401) {
+        followAnonymously(id, handlers, signal);
+        return;
+      }
+      if (response.ok && response.body !== null) {
+        handlers.onConnection('live');
+        const feed = createSseParser((message) => {
+          lastId = message.id ?? lastId;
+          dispatch(message.event, message.data, handlers);
+        });
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          feed(decoder.decode(value, { stream: true }));
+        }
+      }
+    } catch {
+      // dropped or refused: reopen below, unless the page is gone
+    }
+    if (signal.aborted) return;
+    handlers.onConnection('reconnecting');
+    await new Promise((resolve) => setTimeout(resolve, REOPEN_AFTER_MS));
+  }
 }
 
 function parse(text: string): unknown {

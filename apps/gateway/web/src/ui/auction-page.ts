@@ -92,7 +92,7 @@ export function renderAuctionPage(ctx: AppContext, id: string, signal: AbortSign
 
   const load = async (): Promise<boolean> => {
     try {
-      adopt(liveFromView(await fetchAuction(id, signal)));
+      adopt(liveFromView(await fetchAuction(id, signal, ctx.session.get().token)));
       return true;
     } catch (error) {
       if (!signal.aborted) setText(problem, describeError(error));
@@ -116,7 +116,9 @@ export function renderAuctionPage(ctx: AppContext, id: string, signal: AbortSign
   void load().then((found) => {
     if (!found) return;
     const onConnection = (state: ConnectionState) => setText(connection, CONNECTION_WORDS[state]);
-    followAuctionEvents(id, { onEvent, onChanged: () => void load(), onConnection }, signal);
+    // Signed in, the feed is read as the member: the seller's own feed then carries the stock.
+    const { token } = ctx.session.get();
+    followAuctionEvents(id, { onEvent, onChanged: () => void load(), onConnection }, signal, token);
   });
   return h('article', { class: 'page' }, heading, description, connection, problem, layout);
 }
