@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { admitBid, validateBid } from './admit-bid.ts';
 import { SELLER, sec, T0, terms } from './fixtures.test-util.ts';
 
-const a = { ...terms({ startPrice: 100, priceDrop: { kind: 'constant', amount: 10 }, perBuyerLimit: 3 }), showStock: true };
+const a = {
+  ...terms({ startPrice: 100, priceDrop: { kind: 'constant', amount: 10 }, perBuyerLimit: 3 }),
+  showStock: true,
+};
 const hidden = { ...a, showStock: false };
 const bid = { buyerId: 'buyer', quantity: 2, maxPrice: 100 };
 
@@ -71,7 +74,9 @@ describe('admitBid', () => {
         expect(admitBid(hidden, stock, { ...bid, quantity, maxPrice: 1 }, T0)).toEqual(
           admitBid(hidden, 10, { ...bid, quantity, maxPrice: 1 }, T0),
         );
-        expect(admitBid(hidden, stock, { ...bid, quantity }, T0)).toEqual(admitBid(hidden, 10, { ...bid, quantity }, T0));
+        expect(admitBid(hidden, stock, { ...bid, quantity }, T0)).toEqual(
+          admitBid(hidden, 10, { ...bid, quantity }, T0),
+        );
       }
     }
     expect(code(admitBid(hidden, 1, { ...bid, quantity: 3 }, T0))).toBe('OK');

@@ -15,7 +15,12 @@ function refusalFor(code: string | undefined): { status: number; reason: string;
     };
   }
   if (code !== undefined && TIMEOUTS.has(code)) {
-    return { status: 408, reason: 'Request Timeout', code: 'INVALID_REQUEST', message: 'The request took too long to arrive.' };
+    return {
+      status: 408,
+      reason: 'Request Timeout',
+      code: 'INVALID_REQUEST',
+      message: 'The request took too long to arrive.',
+    };
   }
   return { status: 400, reason: 'Bad Request', code: 'INVALID_REQUEST', message: 'The request is not valid HTTP.' };
 }

@@ -20,12 +20,19 @@ beforeAll(async () => {
   buyer = await t.signUp('buyer', 1_000_000);
   // Running auctions with one-second steps (the most steps), and a scheduled one.
   for (const dropIntervalSeconds of [1, 60]) {
-    await t.createAuction(seller.token, { startsIn: 1_000, dropIntervalSeconds, priceDrop: { kind: 'constant', amount: 1 } });
+    await t.createAuction(seller.token, {
+      startsIn: 1_000,
+      dropIntervalSeconds,
+      priceDrop: { kind: 'constant', amount: 1 },
+    });
   }
   await t.createAuction(seller.token, { startsIn: 3_600_000 });
   t.travel(5_000);
   for (const auction of (await t.request('GET', '/auctions?status=running')).body.items) {
-    await t.request('POST', `/auctions/${auction.id}/bids`, { token: buyer.token, body: { quantity: 1, maxPrice: 10_000 } });
+    await t.request('POST', `/auctions/${auction.id}/bids`, {
+      token: buyer.token,
+      body: { quantity: 1, maxPrice: 10_000 },
+    });
   }
   await t.settle();
 });
@@ -39,7 +46,18 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 const number = fc.oneof(
   {
     weight: 5,
-    arbitrary: fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53, 253402300799999, 253402300800000, -1, 0, 1e300, 0.5),
+    arbitrary: fc.constantFrom(
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32,
+      2 ** 53,
+      253402300799999,
+      253402300800000,
+      -1,
+      0,
+      1e300,
+      0.5,
+    ),
   },
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 253402300799999 }) },
   { weight: 1, arbitrary: fc.integer() },
@@ -54,8 +72,16 @@ const uuid = fc.oneof(fc.uuid(), fc.constant('00000000-0000-0000-0000-0000000000
  */
 const auctionCursor = (sort: string) =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.record({ sort: fc.constant(sort), asOf: number, key: number, id: fc.uuid() }).map(encode) },
-    { weight: 2, arbitrary: fc.record({ sort: fc.oneof(fc.constant(sort), fc.string()), asOf: field, key: field, id: uuid }).map(encode) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ sort: fc.constant(sort), asOf: number, key: number, id: fc.uuid() }).map(encode),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ sort: fc.oneof(fc.constant(sort), fc.string()), asOf: field, key: field, id: uuid })
+        .map(encode),
+    },
     { weight: 1, arbitrary: fc.string() },
     { weight: 1, arbitrary: fc.jsonValue().map(encode) },
   );

@@ -74,7 +74,8 @@ describe('live feeds on a hidden-stock auction', () => {
     });
     expect(rest.status).toBe(202);
     await t.settle();
-    const soldOut = (s: (typeof streams)[number]) => s.events.some((e) => e.event === 'status' && e.data.status === 'sold_out');
+    const soldOut = (s: (typeof streams)[number]) =>
+      s.events.some((e) => e.event === 'status' && e.data.status === 'sold_out');
     await waitFor(async () => streams.every(soldOut), 5_000, 'sold_out everywhere');
     expect(own.events.filter((e) => e.event === 'stock').map((e) => e.data.stock)).toEqual([3, 0]);
     for (const other of [buyers, anonymous]) {
