@@ -31,10 +31,10 @@ afterEach(async () => {
 });
 
 /** Per-shard values of a gauge, as the registry exports them. */
-async function gaugeByShard(metrics: ConsumerMetrics, name: string): Promise<Map<string, number>> {
+async function gaugeByShard(metrics: ConsumerMetrics, name: string): Promise<Record<string, number>> {
   const all = await metrics.registry.getMetricsAsJSON();
   const metric = all.find((m) => m.name === name);
-  return new Map((metric?.values ?? []).map((v) => [String(v.labels.shard), v.value]));
+  return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels.shard), v.value]));
 }
 
 const PENDING = 'dutch_consumer_pending_entries';
@@ -110,16 +110,16 @@ describe('per-shard stream gauges', () => {
     });
     await waitFor(() => waitingOnLock(conn.applicationName), 10_000, 'the first batch to wait on b');
     // Shard 0 (drained first) is empty.
-    expect(await gaugeByShard(consumer.metrics, PENDING)).toEqual(new Map([['0', 0], ['1', 0]]));
-    expect(await gaugeByShard(consumer.metrics, LAG)).toEqual(new Map([['0', 0], ['1', 50]]));
+    expect(await gaugeByShard(consumer.metrics, PENDING)).toEqual({ 0: 0, 1: 0 });
+    expect(await gaugeByShard(consumer.metrics, LAG)).toEqual({ 0: 0, 1: 50 });
 
     // Past the gauges' refresh interval, the second step reads them with the read-ahead batch pending.
     offset += 6_000;
     await bHeld.release();
     await waitFor(async () => (await db.sql`select 1 from receipts where auction_id = ${b.id}`).length === 10);
     await waitFor(() => waitingOnLock(conn.applicationName), 10_000, 'the second batch to wait on a');
-    expect(await gaugeByShard(consumer.metrics, PENDING)).toEqual(new Map([['0', 0], ['1', 10]]));
-    expect(await gaugeByShard(consumer.metrics, LAG)).toEqual(new Map([['0', 0], ['1', 30]]));
+    expect(await gaugeByShard(consumer.metrics, PENDING)).toEqual({ 0: 0, 1: 10 });
+    expect(await gaugeByShard(consumer.metrics, LAG)).toEqual({ 0: 0, 1: 30 });
 
     await aHeld.release();
     expect(await draining).toBe(50);
@@ -138,7 +138,7 @@ describe('per-shard stream gauges', () => {
     cleanups.push(() => first.close());
     await first.consumer.start();
     const shardsWithSeries = async (c: TestConsumer, name: string) =>
-      [...(await gaugeByShard(c.consumer.metrics, name)).keys()].sort();
+      Object.keys(await gaugeByShard(c.consumer.metrics, name)).sort();
     await waitFor(async () => (await shardsWithSeries(first, LAG)).length === 2, 10_000, 'gauges for both shards');
     expect(await shardsWithSeries(first, PENDING)).toEqual(['0', '1']);
 
