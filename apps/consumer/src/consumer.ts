@@ -42,7 +42,8 @@ export interface Consumer {
  * A consumer process's settling engine. Shards are spread over the live consumers: each
  * consumer owns about shards / consumers of them, exclusively (a Postgres advisory lock), so
  * every stream has exactly one reader and its entries settle in stream order; when a consumer
- * dies its locks vanish with its connection and the others take its shards over.
+ * dies its locks vanish with its connection and the others take its shards over, and when one
+ * freezes the others end its sessions after SHARD_TAKEOVER_MS and do the same.
  */
 export function createConsumer(deps: ConsumerDeps): Consumer {
   const { config } = deps;
@@ -188,6 +189,9 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   }
 
   function scheduleLease(): void {
+    // One timer at most, even when a renewal from a previous holder is still in flight.
+    if (leaseTimer !== null) clearTimeout(leaseTimer);
+    leaseTimer = null;
     if (stopping || leaseHolders === 0) return;
     leaseTimer = setTimeout(() => {
       locks
