@@ -3,9 +3,9 @@ import { HELD_STATUSES } from '@dutch/domain';
 import {
   type BidMessage,
   CONSUMER_GROUP,
+  clearRefundMarks,
   deadLetterKey,
   decodeMessage,
-  clearRefundMarks,
   decodePendingReceipt,
   encodePendingReceipt,
   execPipeline,

@@ -179,6 +179,7 @@ describe('exactly once, in stream order', () => {
       })),
       null,
       Date.now(),
+      null,
     );
     const committed = await receiptsOf(db.sql, auction.id);
     expect(committed.map((r) => r.failureReason ?? r.status)).toEqual(['PURCHASED', 'PURCHASED', 'SOLD_OUT']);
@@ -200,9 +201,9 @@ describe('exactly once, in stream order', () => {
     const shard = shardOf(auction.id, layout.shards);
     const fence = { classId: lockClassId(layout.prefix), shard, pid: 1 };
     const message = bid(auction, buyer, 1);
-    await expect(settleAuction(db.sql, auction.id, [{ streamId: '1-0', message }], fence, Date.now())).rejects.toThrow(
-      /no longer ours/,
-    );
+    await expect(
+      settleAuction(db.sql, auction.id, [{ streamId: '1-0', message }], fence, Date.now(), null),
+    ).rejects.toThrow(/no longer ours/);
     expect(await receiptsOf(db.sql, auction.id)).toEqual([]);
   });
 

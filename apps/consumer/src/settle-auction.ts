@@ -38,7 +38,8 @@ export async function settleAuction(
   entries: readonly Delivered[],
   fence: Fence | null,
   settledAt: number,
-  publishCredit: PublishCredit | null = null,
+  /** Null only where no gateway can be listening (tests of settlement alone). */
+  publishCredit: PublishCredit | null,
 ): Promise<AuctionSettlement> {
   return sql.begin(async (tx) => {
     const auction = await lockAuction(tx, auctionId, fence);

@@ -3,7 +3,9 @@ import {
   CONSUMER_GROUP,
   connectBlockingRedis,
   decodeMessage,
+  encodeEvent,
   encodeMessage,
+  eventsChannel,
   isNoGroupError,
   type KeyLayout,
   type RedisClient,
@@ -17,8 +19,8 @@ import { deadLetter } from './dead-letter.ts';
 import { type Delivered, groupByAuction } from './delivered.ts';
 import { FencedOutError, isTransientError } from './errors.ts';
 import type { ConsumerMetrics } from './metrics.ts';
-import { findStranded, failStranded } from './reconcile-pending.ts';
-import { settleAuction } from './settle-auction.ts';
+import { failStranded, findStranded } from './reconcile-pending.ts';
+import { type PublishCredit, settleAuction } from './settle-auction.ts';
 import type { ShardLocks } from './shard-locks.ts';
 import {
   claimEntries,
@@ -77,6 +79,8 @@ export class ShardWorker {
    */
   private readerDrops = 0;
   private readonly log: Logger;
+  /** Tells every gateway of points gained, before the commit (see settleAuction). */
+  private readonly publishCredit: PublishCredit;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -84,6 +88,10 @@ export class ShardWorker {
   ) {
     this.key = streamKey(ctx.layout, shard);
     this.log = ctx.logger.child({ shard });
+    const channel = eventsChannel(ctx.layout);
+    this.publishCredit = async (event) => {
+      await ctx.redis.publish(channel, encodeEvent(event));
+    };
   }
 
   stop(): void {
@@ -348,11 +356,14 @@ export class ShardWorker {
       if (fence === null) throw new FencedOutError(this.shard);
       const started = performance.now();
       try {
-        const settled = await settleAuction(sql, auctionId, group, fence, clock());
+        const settled = await settleAuction(sql, auctionId, group, fence, clock(), this.publishCredit);
         metrics.transactionSeconds.observe((performance.now() - started) / 1000);
         if (!settled.found) {
           metrics.poison.inc(group.length);
-          this.log.error({ auctionId, entries: group.length }, 'entries for an unknown auction; dead-lettered in place');
+          this.log.error(
+            { auctionId, entries: group.length },
+            'entries for an unknown auction; dead-lettered in place',
+          );
           for (const entry of group) await this.giveUp(rawEntryOf(entry), 1);
           return;
         }
@@ -386,11 +397,17 @@ export class ShardWorker {
         attempts++;
         metrics.poison.inc();
         if (attempts >= config.maxDeliveries) {
-          this.log.error({ err: error, auctionId, streamId: entry.streamId, attempts }, 'entry rejected; dead-lettered');
+          this.log.error(
+            { err: error, auctionId, streamId: entry.streamId, attempts },
+            'entry rejected; dead-lettered',
+          );
           await this.giveUp(rawEntryOf(entry), attempts);
           return;
         }
-        this.log.warn({ err: error, auctionId, streamId: entry.streamId, retryInMs: delay }, 'entry rejected; retrying');
+        this.log.warn(
+          { err: error, auctionId, streamId: entry.streamId, retryInMs: delay },
+          'entry rejected; retrying',
+        );
         await sleep(delay);
         delay = Math.min(delay * 2, 2_000);
       }

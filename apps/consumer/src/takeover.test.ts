@@ -87,12 +87,12 @@ describe('taking over a frozen shard owner', () => {
     expect(await frozenTx).toBeInstanceOf(Error);
     const heirFence = heir.locks.fence(shard);
     const first = bid(auction, buyer, 1);
-    await settleAuction(heir.conn.sql, auction.id, [{ streamId: '1-0', message: first }], heirFence, Date.now());
+    await settleAuction(heir.conn.sql, auction.id, [{ streamId: '1-0', message: first }], heirFence, Date.now(), null);
 
     // The victim wakes and retries on a fresh connection, with the fence it had: refused.
     const late = bid(auction, buyer, 2);
     await expect(
-      settleAuction(victim.conn.sql, auction.id, [{ streamId: '2-0', message: late }], victimFence, Date.now()),
+      settleAuction(victim.conn.sql, auction.id, [{ streamId: '2-0', message: late }], victimFence, Date.now(), null),
     ).rejects.toBeInstanceOf(FencedOutError);
     expect((await receiptsOf(db.sql, auction.id)).map((r) => r.id)).toEqual([first.receiptId]);
 
@@ -129,6 +129,7 @@ describe('taking over a frozen shard owner', () => {
       [{ streamId: '1-0', message }],
       owner.locks.fence(shard),
       Date.now(),
+      null,
     );
     expect((await receiptsOf(db.sql, auction.id)).map((r) => r.status)).toEqual(['PURCHASED']);
   });

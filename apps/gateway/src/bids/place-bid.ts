@@ -12,8 +12,8 @@ import {
   streamKey,
 } from '@dutch/stream';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError, fromDomain } from '../errors.ts';
 import type { PointsBounds } from '../auth/points-bounds.ts';
+import { ApiError, fromDomain } from '../errors.ts';
 import type { AuctionCache } from '../live/auction-cache.ts';
 import { type QueueMode, queueBid } from './queue-bid.ts';
 import type { RateLimiter } from './rate-limiter.ts';

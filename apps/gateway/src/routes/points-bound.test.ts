@@ -1,11 +1,9 @@
 import { createDb } from '@dutch/db';
-import { connectRedis, encodeEvent, eventsChannel, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
+import { connectRedis, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { bid as bidMessage, createMembers, createAuction as seedAuction } from '../../../../test/seed.ts';
 import { redisUrl } from '../../../../test/urls.ts';
-import { settleAuction } from '../../../consumer/src/settle-auction.ts';
 import { createApp, type Gateway } from '../app.ts';
 import { parseToken } from '../auth/tokens.ts';
 
@@ -91,21 +89,26 @@ describe('a bid its buyer certainly cannot pay', () => {
 
   it('lets a seller credited by a sale bid at once', async () => {
     const { auction: elsewhere } = await runningAuction();
-    const [sellerId, buyerId] = await createMembers(t.db.sql, [0, 5_000]);
-    const sold = await seedAuction(t.db.db, sellerId as string, { startPrice: 1000, stock: 5 });
-    // The seller's token, first seen by the gateway while they have 0 points.
-    const seller = await t.request('POST', '/members/me/tokens', { token: await tokenOf(sellerId as string) });
-    expect((await placeBid(seller.body.token, elsewhere.id)).status).toBe(409);
+    // The seller has 0 points when the gateway first sees them, so it knows they cannot pay.
+    const seller = await t.signUp('sells-first');
+    const sold = await t.createAuction(seller.token, {
+      startPrice: 1000,
+      priceDrop: { kind: 'constant', amount: 1 },
+      floorPrice: 1,
+      stock: 5,
+      perBuyerLimit: 5,
+      startsIn: 1_000,
+    });
+    const buyer = await t.signUp('buys-from-them', 5_000);
+    t.travel(Date.parse(sold.startsAt) - t.now() + 1);
+    expect((await placeBid(seller.token, elsewhere.id)).status).toBe(409);
 
-    // A sale, settled the way the consumer settles it, publishing its credits on the events channel.
-    const publish = async (event: Parameters<typeof encodeEvent>[0]) => {
-      await t.redis.publish(eventsChannel(t.layout), encodeEvent(event));
-    };
-    const message = bidMessage(sold, buyerId as string, 2);
-    const settled = await settleAuction(t.db.sql, sold.id, [{ streamId: '1-0', message }], null, Date.now(), publish);
-    expect(settled.bidOutcomes.map((o) => o.status)).toEqual(['PURCHASED']);
+    expect((await placeBid(buyer.token, sold.id, 2)).status).toBe(202);
+    // The real consumer settles the sale and publishes the seller's credit before it commits.
+    expect(await t.settle()).toBeGreaterThan(0);
+    expect((await t.request('GET', '/members/me', { token: seller.token })).body.points).toBeGreaterThan(0);
 
-    expect((await placeBid(seller.body.token, elsewhere.id)).status).toBe(202);
+    expect((await placeBid(seller.token, elsewhere.id)).status).toBe(202);
   });
 
   it('never refuses a payable bid while charges on another gateway race token reloads and bids', async () => {
@@ -137,12 +140,3 @@ describe('a bid its buyer certainly cannot pay', () => {
     expect(refusedWhileShort).toBeGreaterThan(0);
   }, 60_000);
 });
-
-/** A token for a member seeded straight into the database (no sign-up). */
-async function tokenOf(memberId: string): Promise<string> {
-  const { issueToken } = await import('../auth/tokens.ts');
-  const token = issueToken();
-  await t.db
-    .sql`insert into member_tokens (id, member_id, secret_hash) values (${token.tokenId}, ${memberId}, ${token.secretHash})`;
-  return token.token;
-}
