@@ -89,7 +89,11 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
     // A retry of a bid accepted before the points were spent still gets its original answer.
     const earlier = key === undefined ? null : await earlierAnswer(deps, claimKey, replayKey, fingerprint);
     if (earlier === 'reused') throw reused();
-    if (earlier !== null) return earlier;
+    if (earlier !== null) {
+      // A replay costs nothing, here as on the script's replay path.
+      deps.limiter.giveBack(bid.buyerId);
+      return earlier;
+    }
     throw fromDomain(payable.error);
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+import { parseToken } from '../auth/tokens.ts';
 
 // One token a second and a burst of 2: the bucket runs dry after two fresh bids, and a test's
 // few milliseconds refill far less than a token.
@@ -41,5 +42,40 @@ describe('Idempotency-Key replays and the per-buyer rate limit', () => {
     expect([refused.status, refused.body.error.code]).toEqual([429, 'RATE_LIMITED']);
     const newKey = await bid('order-2');
     expect([newKey.status, newKey.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+  });
+
+  it('answers a replay the points check would refuse, and it costs nothing either', async () => {
+    const seller = await t.signUp('seller');
+    const auction = await t.createAuction(seller.token, {
+      startPrice: 1000,
+      priceDrop: { kind: 'constant', amount: 1 },
+      floorPrice: 1,
+      stock: 100,
+      perBuyerLimit: 10,
+    });
+    t.travel(Date.parse(auction.startsAt) - t.now() + 1);
+    const buyer = await t.signUp('spends-it-all', 1000);
+    const bid = (key?: string) =>
+      t.request('POST', `/auctions/${auction.id}/bids`, {
+        token: buyer.token,
+        body: { quantity: 1, maxPrice: 1000 },
+        ...(key === undefined ? {} : { headers: { 'idempotency-key': key } }),
+      });
+
+    const first = await bid('spend-1');
+    expect(first.status).toBe(202);
+    await t.settle();
+    // The gateway reads the buyer's points afresh: what is left cannot pay for another unit.
+    t.gateway.context.tokens.forget(parseToken(buyer.token)?.tokenId as string);
+    // One token is left after one bid; replays the points check refuses must leave it there.
+    for (let i = 0; i < 3; i++) {
+      const replay = await bid('spend-1');
+      expect([replay.status, replay.body]).toEqual([202, first.body]);
+    }
+    // The token is still there for this fresh bid (which the points check refuses), and then gone.
+    const short = await bid();
+    expect([short.status, short.body.error?.code]).toEqual([409, 'INSUFFICIENT_POINTS']);
+    const limited = await bid();
+    expect([limited.status, limited.body.error?.code]).toEqual([429, 'RATE_LIMITED']);
   });
 });
