@@ -169,8 +169,10 @@ export class ShardWorker {
     const { batchSize, consumerName } = this.ctx.config;
     const drops = this.readerDrops;
     let entries = await this.takeAhead();
-    if (entries.length === 0 && !this.recover)
+    if (entries.length === 0 && !this.recover) {
+      this.assertOwned();
       entries = await readNew(this.reader ?? this.ctx.redis, this.key, consumerName, batchSize, blockMs);
+    }
     if (this.recover || this.readerDrops !== drops) {
       // The reader's connection dropped during a read (Redis restarted, say): a batch delivered
       // to us may never have arrived. Settle every entry pending with us first, in stream order;
@@ -182,6 +184,7 @@ export class ShardWorker {
     if (entries.length === batchSize) {
       // A full batch means a backlog: fetch the next one while this one settles. It is
       // settled only after this one, so stream order holds.
+      this.assertOwned();
       this.ahead = {
         entries: readNew(this.reader ?? this.ctx.redis, this.key, consumerName, batchSize, 0),
         drops: this.readerDrops,
@@ -212,6 +215,7 @@ export class ShardWorker {
   private async recoverPending(): Promise<number> {
     const { redis, config } = this.ctx;
     await ensureGroup(redis, this.key);
+    this.assertOwned();
     const claimed = await claimPending(redis, this.key, config.consumerName, 0);
     if (claimed > 0) this.log.info({ claimed }, 'took over pending entries');
     let handled = 0;
@@ -223,6 +227,15 @@ export class ShardWorker {
       handled += await this.process(entries);
       after = last.id;
     }
+  }
+
+  /**
+   * Before anything that takes entries into our name. A consumer that froze and woke after
+   * its shard was taken over must not take newer entries than the new owner has settled:
+   * its lease lapses locally (ShardLocks), so this check is true at once after waking.
+   */
+  private assertOwned(): void {
+    if (this.ctx.locks.fence(this.shard) === null) throw new FencedOutError(this.shard);
   }
 
   private async othersHoldPending(): Promise<boolean> {
@@ -247,6 +260,7 @@ export class ShardWorker {
     if (idle.length === 0) return 0;
     const exhausted = idle.filter((p) => p.deliveries >= config.maxDeliveries);
     const retry = idle.filter((p) => p.deliveries < config.maxDeliveries);
+    this.assertOwned();
     for (const pending of exhausted) {
       const [entry] = await claimEntries(redis, this.key, config.consumerName, [pending.id]);
       await this.giveUp(entry ?? { id: pending.id, fields: null }, pending.deliveries);
