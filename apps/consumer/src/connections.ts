@@ -33,7 +33,8 @@ export function openConsumerConnections(
 ): ConsumerConnections {
   const applicationName = consumerApplicationName(options.consumerName);
   const pool = createDb(databaseUrl, { max: options.poolSize, applicationName });
-  const locks = createDb(databaseUrl, { max: 1, applicationName });
+  // Its session holds the shard locks: recycling it would hand every shard round every half hour.
+  const locks = createDb(databaseUrl, { max: 1, applicationName, maxLifetimeSeconds: null });
   return {
     applicationName,
     sql: pool.sql,

@@ -20,6 +20,11 @@ export interface DbOptions {
   readonly connectTimeoutSeconds?: number;
   /** Postgres statement_timeout for every statement on these connections (0 or absent: none). */
   readonly statementTimeoutMs?: number;
+  /**
+   * Seconds before a connection is closed and replaced (postgres.js: 30 to 60 minutes). Null
+   * keeps it for ever: a connection whose session holds locks must not be recycled under them.
+   */
+  readonly maxLifetimeSeconds?: number | null;
 }
 
 /**
@@ -38,6 +43,7 @@ export function createDb(url: string, options: DbOptions = {}): DbClient {
     max: options.max ?? 10,
     onnotice: () => {},
     connect_timeout: options.connectTimeoutSeconds ?? 10,
+    ...(options.maxLifetimeSeconds === undefined ? {} : { max_lifetime: options.maxLifetimeSeconds }),
     types: { int8: int8AsNumber },
     connection: {
       application_name: options.applicationName ?? 'dutch-auction',
