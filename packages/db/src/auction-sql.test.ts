@@ -172,4 +172,27 @@ describe('auction SQL agrees with the domain', () => {
     expect(prices).toEqual([1000, 900, 810, 729, 700, 700, 700, 700, 700, 700, 700]);
     expect(prices).toEqual(instants.map((asOf) => priceAt(draft, asOf)));
   });
+
+  it('prices an auction that starts or started many years from asOf (the step count is clamped before it is cast)', async () => {
+    const draft: AuctionDraft = {
+      title: 'Far away',
+      description: '',
+      startPrice: 500,
+      floorPrice: 1,
+      priceDrop: { kind: 'constant', amount: 1 },
+      dropIntervalSeconds: 1,
+      startsAt: Date.UTC(2200, 0, 1),
+      endsAt: Date.UTC(2200, 0, 1) + 3_600_000,
+      stock: 1,
+      perBuyerLimit: 1,
+      showStock: true,
+    };
+    const id = uuidv4();
+    await db.db.insert(auctions).values(auctionValues(id, sellerId, draft));
+    // Seventy years either side is more than 2^31 one-second steps.
+    const instants = [Date.UTC(2026, 0, 1), Date.UTC(2290, 0, 1)];
+    const answers = await sqlAnswers(id, instants);
+    expect(answers.map((a) => a.price)).toEqual(instants.map((asOf) => priceAt(draft, asOf)));
+    expect(answers.map((a) => a.status)).toEqual(['scheduled', 'ended']);
+  });
 });

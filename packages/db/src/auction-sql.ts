@@ -9,10 +9,13 @@ import { auctions } from './schema.ts';
  */
 const at = (asOf: number) => sql`${new Date(asOf).toISOString()}::timestamptz`;
 
-/** The step in force at asOf: 0 before the start, the last one after the end. */
+/**
+ * The step in force at asOf: 0 before the start, the last one after the end. Clamped before
+ * the cast: an auction decades away has more one-second steps to it than an int holds.
+ */
 function stepAt(asOf: number): SQL {
-  return sql`least(greatest(floor(extract(epoch from (${at(asOf)} - ${auctions.startsAt})) / ${auctions.dropIntervalSeconds})::int, 0),
-                   cardinality(${auctions.priceSteps}) - 1)`;
+  return sql`least(greatest(floor(extract(epoch from (${at(asOf)} - ${auctions.startsAt})) / ${auctions.dropIntervalSeconds}), 0),
+                   cardinality(${auctions.priceSteps}) - 1)::int`;
 }
 
 export function currentPriceAt(asOf: number): SQL<number> {
