@@ -8,6 +8,7 @@ import { requireMember } from '../auth/authenticate.ts';
 import { issueToken } from '../auth/tokens.ts';
 import { RateLimiter } from '../bids/rate-limiter.ts';
 import { ApiError, fromDomain } from '../errors.ts';
+import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '../schemas.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
@@ -21,15 +22,6 @@ const memberColumns = {
 };
 
 const noMember = () => new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
-
-/**
- * The socket's peer address; 'unknown' without a socket (app.request in tests). X-Forwarded-For
- * is deliberately not read: any client can write it, so trusting it would make the limit moot.
- */
-function peerAddressOf(c: { env: unknown }): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 export function memberRoutes(ctx: AppContext) {
   const app = router();
@@ -51,7 +43,7 @@ export function memberRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const retryAfter = signups.take(peerAddressOf(c));
+      const retryAfter = signups.take(clientAddressOf(c));
       if (retryAfter > 0) {
         throw new ApiError('RATE_LIMITED', 'Too many sign-ups from this address; try again later.', undefined, {
           'Retry-After': String(retryAfter),
