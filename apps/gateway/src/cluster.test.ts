@@ -133,8 +133,8 @@ describe('on a Redis Cluster', () => {
   it('takes bids, replays, receipts, lists, refunds and live stock through shards on every node, and settles them all', async () => {
     const seller = await t.signUp('seller');
     const rich = await t.signUp('rich', 1_000_000);
-    const poor = await t.signUp('poor', 10);
     const late = await t.signUp('late', 1_000_000);
+    const elsewhere = await t.createAuction((await t.signUp('other seller')).token);
 
     // One auction per node: keep creating until every master serves one of them.
     const auctions = new Map<string, Auction>();
@@ -146,6 +146,25 @@ describe('on a Redis Cluster', () => {
     expect(auctions.size).toBe(3);
     const list = [...auctions.values()];
     t.travel(Math.max(...list.map((a) => Date.parse(a.startsAt))) - t.now() + 1);
+
+    // Poor spends their 1000 points elsewhere, after the clock's jump (so no token re-read lowers
+    // what the gateway knows): it still counts 1000, takes their bids below, and settlement fails
+    // them. A buyer it knows to be short is refused at once, before any shard: nothing queued.
+    const poor = await t.signUp('poor', 1_000);
+    const spent = await t.request('POST', `/auctions/${elsewhere.id}/bids`, {
+      token: poor.token,
+      body: { quantity: 1, maxPrice: 1000 },
+    });
+    expect(spent.status, JSON.stringify(spent.body)).toBe(202);
+    expect(await t.settle()).toBe(1);
+    expect((await t.request('GET', '/members/me', { token: poor.token })).body.points).toBe(0);
+    const broke = await t.signUp('broke', 10);
+    const refused = await t.request('POST', `/auctions/${(list[0] as Auction).id}/bids`, {
+      token: broke.token,
+      body: { quantity: 1, maxPrice: 1000 },
+    });
+    expectError(refused, 409, 'INSUFFICIENT_POINTS');
+    expect(refused.body.error.message).toEqual(expect.any(String));
 
     const streams = await Promise.all(
       list.map(async (auction) => {

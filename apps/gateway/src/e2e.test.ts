@@ -57,7 +57,8 @@ describe('end to end, over a real socket', () => {
       dropIntervalSeconds: 1,
       startsAt: new Date(startsAt).toISOString(),
       endsAt: new Date(startsAt + 3_000).toISOString(),
-      stock: 3,
+      // 4, not 3: Alice's 2 and Bob's first leave one, so his second can fail only for points.
+      stock: 4,
       perBuyerLimit: 2,
     });
     expect(created.status).toBe(201);
@@ -69,21 +70,32 @@ describe('end to end, over a real socket', () => {
     );
 
     const aliceBid = await call('POST', `/auctions/${auctionId}/bids`, alice.token, { quantity: 2, maxPrice: 300 });
+    // Bob has 150 points; the price is 300 or 240 by then: plainly short, refused at once, nothing queued.
+    const refused = await call('POST', `/auctions/${auctionId}/bids`, bob.token, { quantity: 1, maxPrice: 300 });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({ error: { code: 'INSUFFICIENT_POINTS', message: expect.any(String) } });
+    expect((await call('GET', '/members/me/purchases', bob.token)).body.items).toEqual([]);
+    // With 300 he can pay for one bid and the gateway takes two (it never lowers what it knows
+    // of his points by spending); the first settles first and leaves too few for the second.
+    // Every price until the end is at least 153, so two always cost more than 300.
+    expect((await call('POST', '/members/me/points', bob.token, { amount: 150 })).body).toEqual({ points: 300 });
+    const bobPaid = await call('POST', `/auctions/${auctionId}/bids`, bob.token, { quantity: 1, maxPrice: 300 });
     const bobBid = await call('POST', `/auctions/${auctionId}/bids`, bob.token, { quantity: 1, maxPrice: 300 });
-    expect([aliceBid.status, bobBid.status]).toEqual([202, 202]);
+    expect([aliceBid.status, bobPaid.status, bobBid.status]).toEqual([202, 202, 202]);
     const aliceReceipt = await untilFinal(alice.token, aliceBid.body.receiptId, (s) => s !== 'PENDING');
+    const bobPaidReceipt = await untilFinal(bob.token, bobPaid.body.receiptId, (s) => s !== 'PENDING');
     const bobReceipt = await untilFinal(bob.token, bobBid.body.receiptId, (s) => s !== 'PENDING');
     expect(aliceReceipt).toMatchObject({ status: 'PURCHASED', quantity: 2, total: 2 * aliceBid.body.unitPrice });
-    // Bob has 150 points; the price is 300 or 240 by then: he cannot pay.
+    expect(bobPaidReceipt).toMatchObject({ status: 'PURCHASED', quantity: 1, total: bobPaid.body.unitPrice });
     expect(bobReceipt).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_POINTS' });
 
     const purchases = await call('GET', '/members/me/purchases', alice.token);
     expect(purchases.body.items.map((r: { id: string }) => r.id)).toEqual([aliceBid.body.receiptId]);
     const sales = await call('GET', '/members/me/sales', seller.token);
     expect(sales.body.items.map((r: { id: string }) => r.id).sort()).toEqual(
-      [aliceBid.body.receiptId, bobBid.body.receiptId].sort(),
+      [aliceBid.body.receiptId, bobPaid.body.receiptId, bobBid.body.receiptId].sort(),
     );
-    expect((await call('GET', `/auctions/${auctionId}`, seller.token)).body).toMatchObject({ stock: 1, soldCount: 2 });
+    expect((await call('GET', `/auctions/${auctionId}`, seller.token)).body).toMatchObject({ stock: 1, soldCount: 3 });
 
     const early = await call('POST', `/receipts/${aliceBid.body.receiptId}/refund`, alice.token);
     expect([early.status, early.body.error.code]).toEqual([409, 'AUCTION_NOT_ENDED']);
@@ -94,9 +106,11 @@ describe('end to end, over a real socket', () => {
     expect(refunded.refundedAt).toEqual(expect.any(String));
 
     expect((await call('GET', '/members/me', alice.token)).body.points).toBe(5_000);
-    expect((await call('GET', '/members/me', bob.token)).body.points).toBe(150);
-    expect((await call('GET', '/members/me', seller.token)).body.points).toBe(0);
+    // Bob keeps his one purchase: its price went from him to the seller.
+    expect((await call('GET', '/members/me', bob.token)).body.points).toBe(300 - bobPaid.body.unitPrice);
+    expect((await call('GET', '/members/me', seller.token)).body.points).toBe(bobPaid.body.unitPrice);
     await waitFor(
+      // 4 less Bob's unit.
       async () => (await call('GET', `/auctions/${auctionId}`, seller.token)).body.stock === 3,
       5_000,
       'stock back',

@@ -106,11 +106,19 @@ describe('GET /receipts/:id', () => {
 
   it('never answers 404 for an issued receipt, not even while it settles', async () => {
     const seller = await t.signUp('seller');
+    const elsewhere = await t.createAuction(seller.token);
     const auction = await t.createAuction(seller.token, { stock: 100, perBuyerLimit: 3 });
     t.travel(Date.parse(auction.startsAt) - t.now() + 1);
     const buyers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => t.signUp(`b${i}`, i % 3 === 0 ? 10 : 100_000)),
+      Array.from({ length: 10 }, (_, i) => t.signUp(`b${i}`, i % 3 === 0 ? 1_000 : 100_000)),
     );
+    // The poor buyers spend their 1000 points elsewhere first: the gateway still counts them
+    // (its bound never falls by spending), so their bids below are taken and fail at settlement.
+    // A buyer the gateway knows to be short would get 409 at once, with no receipt to read.
+    const poor = buyers.filter((_, i) => i % 3 === 0);
+    for (const buyer of poor) await bid(elsewhere, buyer, 1);
+    expect(await t.settle()).toBe(poor.length);
+    for (const buyer of poor) expect(await pointsOf(buyer)).toBe(0);
     // Three rounds: the per-buyer limit is 3.
     for (let round = 0; round < 3; round++) {
       const issued: { id: string; token: string }[] = [];
@@ -135,8 +143,11 @@ describe('GET /receipts/:id', () => {
       expect(await settled).toBe(issued.length);
       expect([...seen].every((s) => ['PENDING', 'PURCHASED', 'FAILED'].includes(s))).toBe(true);
       const final = await Promise.all(issued.map((r) => getReceipt(r.id, r.token)));
-      // The poor buyers (10 points) fail, the others buy.
+      // The poor buyers (no points left) fail, the others buy.
       expect(final.map((r) => r.body.status)).toEqual(buyers.map((_, i) => (i % 3 === 0 ? 'FAILED' : 'PURCHASED')));
+      expect(final.map((r) => r.body.failureReason)).toEqual(
+        buyers.map((_, i) => (i % 3 === 0 ? 'INSUFFICIENT_POINTS' : undefined)),
+      );
     }
   });
 });
@@ -210,10 +221,21 @@ describe('POST /receipts/:id/refund', () => {
 
   it('answers 409 NOT_REFUNDABLE for PENDING, FAILED, REFUND_PENDING and REFUNDED receipts', async () => {
     const { buyer, auction } = await running(1_500);
-    const poor = await t.signUp('poor', 10);
+    // Enough for one of poor's two bids, so the gateway takes both; the second fails at settlement.
+    const poor = await t.signUp('poor', 1_000);
     const bought = await bid(auction, buyer, 1);
+    await bid(auction, poor, 1);
     const failed = await bid(auction, poor, 1);
+    // A buyer the gateway knows cannot pay is refused at once: no receipt, nothing to refund.
+    const broke = await t.signUp('broke', 10);
+    const refused = await t.request('POST', `/auctions/${auction.id}/bids`, {
+      token: broke.token,
+      body: { quantity: 1, maxPrice: 1_000_000 },
+    });
+    expectError(refused, 409, 'INSUFFICIENT_POINTS');
+    expect(refused.body.error.message).toEqual(expect.any(String));
     await t.settle();
+    expect((await t.request('GET', '/members/me/purchases', { token: broke.token })).body.items).toEqual([]);
     // Accepted while running, left unsettled past the end: still PENDING.
     const late = await bid(auction, buyer, 1);
     toEnd(auction);
@@ -331,7 +353,7 @@ describe('GET /members/me/purchases and /members/me/sales', () => {
   it('lists every status newest first, filters by status, and pages each receipt exactly once', async () => {
     const seller = await t.signUp('seller');
     const buyer = await t.signUp('buyer', 100_000);
-    const rival = await t.signUp('rival', 5);
+    const rival = await t.signUp('rival', 1_000);
     const first = await t.createAuction(seller.token, { stock: 30, perBuyerLimit: 20 });
     t.travel(Date.parse(first.startsAt) - t.now() + 1);
 
@@ -349,6 +371,8 @@ describe('GET /members/me/purchases and /members/me/sales', () => {
       mine.push({ id: accepted.receiptId, acceptedAt: accepted.acceptedAt, status: 'PURCHASED' });
     // 20 units allowed, 12 bought so far; 9 more exceed the limit.
     await add(mine, buyer, 9, 'FAILED');
+    // The rival can pay for one of these two, so the gateway takes both; the second fails at settlement.
+    await add(theirs, rival, 1, 'PURCHASED');
     await add(theirs, rival, 1, 'FAILED');
     await t.settle();
     toEnd(first);
@@ -390,13 +414,18 @@ describe('GET /members/me/purchases and /members/me/sales', () => {
     for (const item of sales.items) expect(item.sellerId).toBe(seller.id);
     const failedSales = await walk('/members/me/sales', seller.token, { status: 'FAILED', limit: '1' });
     expect(failedSales.ids).toEqual(newestFirst([...mine, ...theirs].filter((row) => row.status === 'FAILED')));
-    expect((await walk('/members/me/purchases', rival.token)).ids).toEqual(newestFirst(theirs));
+    const rivals = await walk('/members/me/purchases', rival.token);
+    expect(rivals.ids).toEqual(newestFirst(theirs));
+    expect(rivals.items.map((item) => [item.status, item.failureReason])).toEqual([
+      ['FAILED', 'INSUFFICIENT_POINTS'],
+      ['PURCHASED', undefined],
+    ]);
     expect((await walk('/members/me/sales', buyer.token)).ids).toEqual([]);
     expect((await walk('/members/me/purchases', seller.token)).ids).toEqual([]);
 
-    // Defaults: 20 to a page.
+    // Defaults: 20 to a page (13 of the buyer's, 2 of the rival's).
     const page = await t.request('GET', '/members/me/sales', { token: seller.token });
-    expect(page.body.items).toHaveLength(14);
+    expect(page.body.items).toHaveLength(15);
     expect(page.body.nextCursor).toBeNull();
     await t.settle();
   });
