@@ -1,7 +1,7 @@
 import { receipts } from '@dutch/db';
 import type { ReceiptStatus } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
@@ -59,12 +59,12 @@ export function historyRoutes(ctx: AppContext) {
     const conditions: SQL[] = [eq(column, memberId) as SQL];
     const marked = [...queued];
     if (status === 'REFUND_PENDING') {
-      conditions.push(
-        sql`(${receipts.status} = 'REFUND_PENDING' or (${receipts.status} = 'PURCHASED' and ${receipts.id} = any(${marked}::uuid[])))`,
-      );
+      const queuedPurchase =
+        marked.length === 0 ? sql`false` : and(eq(receipts.status, 'PURCHASED'), inArray(receipts.id, marked));
+      conditions.push(sql`(${receipts.status} = 'REFUND_PENDING' or ${queuedPurchase})`);
     } else if (status !== undefined) {
       conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
-      if (status === 'PURCHASED' && marked.length > 0) conditions.push(sql`${receipts.id} <> all(${marked}::uuid[])`);
+      if (status === 'PURCHASED' && marked.length > 0) conditions.push(notInArray(receipts.id, marked));
     }
     if (cursor !== null) {
       conditions.push(
