@@ -2,6 +2,7 @@ export * from './admit-bid.ts';
 export * from './auction.ts';
 export * from './auction-view.ts';
 export * from './errors.ts';
+export * from './given-up.ts';
 export * from './limits.ts';
 export * from './member.ts';
 export * from './point-deltas.ts';
