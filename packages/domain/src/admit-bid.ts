@@ -4,7 +4,8 @@ import { priceAt } from './price-schedule.ts';
 import { isWithinWindow } from './status.ts';
 import { canSeeStock } from './stock-visibility.ts';
 
-export interface BidRequest {
+/** What a buyer offers: the part of a bid the domain rules judge. */
+export interface BidOffer {
   readonly buyerId: string;
   readonly quantity: number;
   readonly maxPrice: number;
@@ -20,7 +21,7 @@ export interface Admission {
  * maxPrice of at least 1. The page checks the same before it sends.
  */
 export function validateBid(
-  bid: Pick<BidRequest, 'quantity' | 'maxPrice'>,
+  bid: Pick<BidOffer, 'quantity' | 'maxPrice'>,
   perBuyerLimit: number,
 ): Result<true, DomainError> {
   const violations: Violation[] = [];
@@ -52,7 +53,7 @@ export function validateBid(
 export function admitBid(
   auction: AuctionTerms & { readonly showStock?: boolean },
   knownStock: number,
-  bid: BidRequest,
+  bid: BidOffer,
   now: Millis,
 ): Result<Admission, DomainError> {
   const shape = validateBid(bid, auction.perBuyerLimit);

@@ -5,7 +5,6 @@ import {
   dropByPercent,
   finalPrice,
   nextDropAt,
-  nextPrice,
   priceAt,
   priceSteps,
   priceViewAt,
@@ -116,19 +115,19 @@ describe('next drop', () => {
 
   it('before the start points at the first drop', () => {
     expect(nextDropAt(constant, T0 - s(10))).toBe(T0 + s(60));
-    expect(nextPrice(constant, T0 - s(10))).toBe(900);
+    expect(priceViewAt(constant, T0 - s(10)).nextPrice).toBe(900);
   });
 
   it('at a boundary points at the following one', () => {
     expect(nextDropAt(constant, T0)).toBe(T0 + s(60));
     expect(nextDropAt(constant, T0 + s(60))).toBe(T0 + s(120));
-    expect(nextPrice(constant, T0 + s(60))).toBe(800);
+    expect(priceViewAt(constant, T0 + s(60)).nextPrice).toBe(800);
   });
 
   it('is null during the last step and after the end', () => {
     expect(nextDropAt(constant, T0 + s(540) - 1)).toBe(T0 + s(540));
     expect(nextDropAt(constant, T0 + s(540))).toBeNull();
-    expect(nextPrice(constant, T0 + s(540))).toBeNull();
+    expect(priceViewAt(constant, T0 + s(540)).nextPrice).toBeNull();
     expect(nextDropAt(constant, T0 + s(600))).toBeNull();
     expect(priceViewAt(constant, T0 + s(700))).toEqual({ currentPrice: 100, nextPrice: null, nextDropAt: null });
   });
@@ -203,7 +202,7 @@ describe('laws', () => {
         expect(at).toBeGreaterThan(now);
         expect((at - sched.startsAt) % (sched.dropIntervalSeconds * 1000)).toBe(0);
         expect(priceAt(sched, at - 1)).toBe(priceAt(sched, now));
-        expect(nextPrice(sched, now)).toBe(priceAt(sched, at));
+        expect(priceViewAt(sched, now).nextPrice).toBe(priceAt(sched, at));
         expect(stepAt(sched, at)).toBe(stepAt(sched, now) + 1);
       }),
     );

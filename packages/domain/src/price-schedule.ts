@@ -57,14 +57,9 @@ export function nextDropAt(schedule: PriceSchedule, now: Millis): Millis | null 
   return stepStartsAt(schedule, next);
 }
 
-/** The price from nextDropAt on, or null when there is no further step. */
-export function nextPrice(schedule: PriceSchedule, now: Millis): number | null {
-  const at = nextDropAt(schedule, now);
-  return at === null ? null : priceAt(schedule, at);
-}
-
 export interface PriceView {
   readonly currentPrice: number;
+  /** The price from nextDropAt on, or null when there is no further step. */
   readonly nextPrice: number | null;
   readonly nextDropAt: Millis | null;
 }

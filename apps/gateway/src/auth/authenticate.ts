@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../errors.ts';
-import type { GatewayEnv } from '../gateway-env.ts';
+import { ApiError } from '../api-error.ts';
+import type { HonoEnv } from '../hono-env.ts';
 import type { TokenCache } from './token-cache.ts';
 import { bearerOf, parseToken, secretMatches } from './tokens.ts';
 
@@ -23,7 +23,7 @@ async function memberOf(header: string | undefined, tokens: TokenCache): Promise
 const ZERO_HASH = Buffer.alloc(32);
 
 export function requireMember(tokens: TokenCache) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+  return createMiddleware<HonoEnv>(async (c, next) => {
     c.set('member', await memberOf(c.req.header('authorization'), tokens));
     await next();
   });
@@ -31,7 +31,7 @@ export function requireMember(tokens: TokenCache) {
 
 /** For public reads that show more to the right member (the seller sees stock): a bad token is still a 401. */
 export function optionalMember(tokens: TokenCache) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+  return createMiddleware<HonoEnv>(async (c, next) => {
     if (c.req.header('authorization') !== undefined)
       c.set('member', await memberOf(c.req.header('authorization'), tokens));
     await next();

@@ -13,7 +13,7 @@ import {
 } from '@dutch/stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { PointsBounds } from '../auth/points-bounds.ts';
-import { ApiError, fromDomain } from '../errors.ts';
+import { ApiError, fromDomain } from '../api-error.ts';
 import type { AuctionCache } from '../live/auction-cache.ts';
 import { type QueueMode, queueBid } from './queue-bid.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -31,7 +31,7 @@ export interface BidPathDeps {
   readonly cluster: boolean;
 }
 
-export interface BidRequest {
+export interface PlaceBidInput {
   readonly auctionId: string;
   readonly buyerId: string;
   readonly quantity: number;
@@ -46,6 +46,15 @@ export interface BidAccepted {
   readonly unitPrice: number;
 }
 
+/**
+ * Where the Idempotency-Key's claim is taken: no key at all, in the queueing script on a single
+ * Redis, or before it on a cluster (where the claim's slot is the buyer's, not the shard's).
+ */
+type KeyClaim = 'no-key' | 'single-redis' | 'cluster';
+
+/** The one place the named claims become the values the queueing script compares. */
+const SCRIPT_MODE: Readonly<Record<KeyClaim, QueueMode>> = { 'no-key': '0', 'single-redis': 'K', cluster: 'R' };
+
 const reused = () =>
   new ApiError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.');
 
@@ -58,7 +67,7 @@ const reused = () =>
  * An Idempotency-Key is claimed per buyer across every shard, so reusing it for another auction
  * (maybe on another shard) is refused, not taken for a new bid.
  */
-export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidAccepted> {
+export async function placeBid(deps: BidPathDeps, bid: PlaceBidInput): Promise<BidAccepted> {
   const { redis, layout, auctions } = deps;
   const auction = await auctions.get(bid.auctionId);
   if (auction === null) throw new ApiError('NOT_FOUND', 'No such auction.');
@@ -97,8 +106,8 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
     throw fromDomain(payable.error);
   }
 
-  const mode: QueueMode = key === undefined ? '0' : deps.cluster ? 'R' : 'K';
-  if (mode === 'R') {
+  const claim: KeyClaim = key === undefined ? 'no-key' : deps.cluster ? 'cluster' : 'single-redis';
+  if (claim === 'cluster') {
     const claimed = await redis.set(claimKey, fingerprint, 'EX', deps.idempotencyTtlSeconds, 'NX', 'GET');
     if (claimed !== null && claimed !== fingerprint) throw reused();
   }
@@ -112,10 +121,10 @@ export async function placeBid(deps: BidPathDeps, bid: BidRequest): Promise<BidA
       stream: streamKey(layout, shard),
       pendingReceipts: pendingReceiptsKey(layout, shard),
       replay: replayKey,
-      ...(mode === 'K' ? { claim: claimKey } : {}),
+      ...(claim === 'single-redis' ? { claim: claimKey } : {}),
     },
     {
-      mode,
+      mode: SCRIPT_MODE[claim],
       receiptId,
       pendingJson: encodePendingReceipt({
         id: receiptId,

@@ -1,7 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../errors.ts';
-import type { GatewayEnv } from '../gateway-env.ts';
+import { ApiError } from '../api-error.ts';
+import type { HonoEnv } from '../hono-env.ts';
 
 const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KB.');
 
@@ -13,7 +13,7 @@ const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', 'The request body is la
  */
 export function limitBody(maxBytes: number) {
   const counting = bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(tooLarge()) });
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+  return createMiddleware<HonoEnv>(async (c, next) => {
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       if (Number(length) > maxBytes) throw tooLarge();

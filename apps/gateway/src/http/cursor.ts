@@ -1,6 +1,6 @@
 import { MAX_PRICE } from '@dutch/domain';
 import { z } from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 
 /** Cursors are opaque to clients: base64url JSON that only this gateway reads back. */
 export function encodeCursor(value: unknown): string {

@@ -1,8 +1,8 @@
 import type { Db } from '@dutch/db';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../errors.ts';
-import type { GatewayEnv } from '../gateway-env.ts';
+import { ApiError } from '../api-error.ts';
+import type { HonoEnv } from '../hono-env.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -40,7 +40,7 @@ export class Deadline {
 
 /** Answers 503 SERVICE_UNAVAILABLE (with Retry-After) when a request takes longer than `ms`, unless it is committing. */
 export function requestTimeout(ms: number) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+  return createMiddleware<HonoEnv>(async (c, next) => {
     const deadline = new Deadline();
     c.set('deadline', deadline);
     let timer: NodeJS.Timeout | undefined;
@@ -66,7 +66,7 @@ export function requestTimeout(ms: number) {
  * A database transaction that commits only if the request has not been answered 503 for taking
  * too long; otherwise it rolls back. Every write a client may retry goes through here.
  */
-export function transactionInTime<T>(c: Context<GatewayEnv>, db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function transactionInTime<T>(c: Context<HonoEnv>, db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const deadline = c.get('deadline');
   return db.transaction(async (tx) => {
     const result = await work(tx);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { HonoEnv } from '../hono-env.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -11,7 +11,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * structured log line per request. Authorization headers and tokens are never logged.
  */
 export function observe(metrics: GatewayMetrics, logger: Logger, logRequests: boolean) {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
+  return createMiddleware<HonoEnv>(async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -1,6 +1,6 @@
 import type { Violation } from '@dutch/domain';
 import type { Hook } from '@hono/zod-openapi';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 
 interface Issue {
   readonly path: readonly PropertyKey[];

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { HonoEnv } from '../hono-env.ts';
 
 const require = createRequire(import.meta.url);
 const ASSETS: Record<string, string> = {
@@ -43,8 +43,8 @@ const INIT = `window.ui = SwaggerUIBundle({
  * The OpenAPI document generated from the routes' own zod schemas, and Swagger UI served
  * from the swagger-ui-dist package, so the docs work offline and behind firewalls.
  */
-export function docsRoutes(api: OpenAPIHono<GatewayEnv>) {
-  const app = new Hono<GatewayEnv>();
+export function docsRoutes(api: OpenAPIHono<HonoEnv>) {
+  const app = new Hono<HonoEnv>();
   // The package's directory, without loading its main module (which parses the whole 1.5 MB UI
   // bundle into every gateway process's heap).
   const dist = dirname(require.resolve('swagger-ui-dist/package.json'));

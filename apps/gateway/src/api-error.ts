@@ -23,30 +23,33 @@ export function fromDomain(error: DomainError): ApiError {
     : new ApiError(error.code, error.message);
 }
 
-/** The one place codes become HTTP statuses. Every business-rule refusal is a 409. */
+/**
+ * The one place codes become HTTP statuses. Every business-rule refusal is a 409. A record, not a
+ * switch with a default, so a new code fails to compile here instead of silently becoming a 409.
+ */
+const STATUS_OF: Readonly<Record<ApiError['code'], ContentfulStatusCode>> = {
+  INVALID_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+  AUCTION_NOT_RUNNING: 409,
+  SOLD_OUT: 409,
+  PRICE_ABOVE_MAX: 409,
+  OWN_AUCTION: 409,
+  INSUFFICIENT_POINTS: 409,
+  AUCTION_ALREADY_STARTED: 409,
+  AUCTION_NOT_ENDED: 409,
+  NOT_REFUNDABLE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+};
+
 function statusOf(code: ApiError['code']): ContentfulStatusCode {
-  switch (code) {
-    case 'INVALID_REQUEST':
-      return 400;
-    case 'UNAUTHENTICATED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'PAYLOAD_TOO_LARGE':
-      return 413;
-    case 'UNSUPPORTED_MEDIA_TYPE':
-      return 415;
-    case 'RATE_LIMITED':
-      return 429;
-    case 'SERVICE_UNAVAILABLE':
-      return 503;
-    case 'INTERNAL_ERROR':
-      return 500;
-    default:
-      return 409;
-  }
+  return STATUS_OF[code];
 }
 
 export function errorBody(code: ApiError['code'], message: string, details?: readonly Violation[]) {

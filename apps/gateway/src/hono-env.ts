@@ -1,7 +1,7 @@
 import type { Deadline } from './http/deadline.ts';
 
 /** What middleware puts on the request context. */
-export interface GatewayEnv {
+export interface HonoEnv {
   Variables: {
     member?: { id: string; tokenId: string };
     requestId: string;
