@@ -1,6 +1,10 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { ensurePostgresFixed } from './postgres-fix.ts';
 import * as schema from './schema.ts';
+
+// Re-exported so a process can refuse to start before it does anything else (see postgres-fix.ts).
+export { ensurePostgresFixed, PostgresFixMissingError } from './postgres-fix.ts';
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
@@ -39,6 +43,8 @@ const int8AsNumber = {
 };
 
 export function createDb(url: string, options: DbOptions = {}): DbClient {
+  // Every process connects through here: without the fix a Postgres restart would crash it later.
+  ensurePostgresFixed();
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
