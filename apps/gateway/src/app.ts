@@ -10,8 +10,8 @@ import { TokenCache } from './auth/token-cache.ts';
 import { defineQueueBid } from './bids/queue-bid.ts';
 import { RateLimiter } from './bids/rate-limiter.ts';
 import type { GatewayConfig } from './config.ts';
-import { errorBody, handleError } from './errors.ts';
-import type { GatewayEnv } from './gateway-env.ts';
+import { errorBody, handleError } from './api-error.ts';
+import type { HonoEnv } from './hono-env.ts';
 import { limitBody } from './http/body-limit.ts';
 import { requestTimeout } from './http/deadline.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './http/metrics.ts';
@@ -43,11 +43,11 @@ export interface AppDeps {
   readonly metrics?: GatewayMetrics;
   readonly collectMetrics?: () => Promise<string>;
   /** Extra routes mounted last, e.g. the live page. */
-  readonly extraRoutes?: (app: OpenAPIHono<GatewayEnv>) => void;
+  readonly extraRoutes?: (app: OpenAPIHono<HonoEnv>) => void;
 }
 
 export interface Gateway {
-  readonly app: OpenAPIHono<GatewayEnv>;
+  readonly app: OpenAPIHono<HonoEnv>;
   readonly context: AppContext;
   readonly feeds: LiveFeeds;
   readonly connections: OpenConnections;
@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): Gateway {
     if (event.type !== 'credit') feeds.onEvent(event);
   });
 
-  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Gateway {
   // 503 past REQUEST_TIMEOUT_MS; a write that has not begun to commit by then rolls back (see deadline.ts).
   const limitTime = requestTimeout(config.requestTimeoutMs);
   app.use(
-    createMiddleware<GatewayEnv>(async (c, next) => {
+    createMiddleware<HonoEnv>(async (c, next) => {
       // Live streams are meant to stay open.
       if (c.req.path.endsWith('/events')) return next();
       return limitTime(c, next);
