@@ -5,7 +5,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { optionalMember, requireMember } from '../auth/authenticate.ts';
-import { ApiError, fromDomain } from '../errors.ts';
+import { ApiError, fromDomain } from '../api-error.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import {
   AuctionCreate,

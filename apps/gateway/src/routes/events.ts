@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { AppContext } from '../app-context.ts';
 import { optionalMember } from '../auth/authenticate.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../api-error.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import type { CachedAuction } from '../live/auction-cache.ts';
 import type { OpenConnections } from '../live/connections.ts';

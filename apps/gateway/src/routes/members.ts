@@ -7,7 +7,7 @@ import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { issueToken } from '../auth/tokens.ts';
 import { RateLimiter } from '../bids/rate-limiter.ts';
-import { ApiError, fromDomain } from '../errors.ts';
+import { ApiError, fromDomain } from '../api-error.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '../schemas.ts';

@@ -4,7 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { v4 as uuidv4 } from 'uuid';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
-import { ApiError, fromDomain } from '../errors.ts';
+import { ApiError, fromDomain } from '../api-error.ts';
 import { errors, IdParam, Receipt, RefundAccepted } from '../schemas.ts';
 import { findReceipt } from './find-receipt.ts';
 import { bearer, jsonResponse, router } from './router.ts';
