@@ -1,5 +1,11 @@
-import type { Sql } from '@dutch/db';
-import { HELD_STATUSES } from '@dutch/domain';
+import {
+  countSettled,
+  giveUpRefund,
+  insertReceipts,
+  nextSettleSeqOfGoneAuction,
+  type Sql,
+} from '@dutch/db';
+import { receiptAfterGivingUp } from '@dutch/domain';
 import {
   type BidMessage,
   CONSUMER_GROUP,
@@ -19,8 +25,8 @@ import {
   streamKey,
 } from '@dutch/stream';
 import type { Logger } from 'pino';
-import { isTransientError } from './errors.ts';
-import { lockAuction } from './locked-auction.ts';
+import { isRetryableError as isTransientError } from '@dutch/runtime';
+import { lockOwnedAuction } from './lock-owned-auction.ts';
 import type { Fence } from './shard-locks.ts';
 import type { RawEntry } from './stream-io.ts';
 
@@ -59,11 +65,7 @@ export async function deadLetter(
   let recorded = true;
   try {
     if (refund !== null) {
-      await ctx.sql`
-        update receipts set status = 'PURCHASED', failure_reason = 'PROCESSING_FAILED',
-          refund_request_id = ${refund.requestId}
-        where id = ${refund.receiptId} and status = any(${[...HELD_STATUSES]}::text[])
-          and refund_request_id is distinct from ${refund.requestId}`;
+      await giveUpRefund(ctx.sql, refund, receiptAfterGivingUp('refund'));
     } else {
       const bid = decoded.ok && decoded.message.kind === 'bid' ? decoded.message : bidOf(pending);
       if (bid !== null) await failBid(ctx.sql, bid, pending?.sellerId ?? null, entry.id, fence, now);
@@ -131,30 +133,33 @@ export async function failBid(
   fence: Fence | null,
   now: number,
 ): Promise<boolean> {
+  const after = receiptAfterGivingUp('bid');
   return sql.begin(async (tx) => {
-    const auction = await lockAuction(tx, bid.auctionId, fence);
+    const auction = await lockOwnedAuction(tx, bid.auctionId, fence);
     if (auction === null && sellerId === null) return false;
-    let seq: number;
-    if (auction !== null) seq = auction.settledCount + 1;
-    else {
-      // No auction row to lock: serialise writers of this auction id another way.
-      await tx`select pg_advisory_xact_lock(hashtext(${bid.auctionId}))`;
-      const [last] = await tx<{ seq: number }[]>`
-        select coalesce(max(settle_seq), 0)::int8 as seq from receipts where auction_id = ${bid.auctionId}`;
-      seq = Number(last?.seq ?? 0) + 1;
-    }
-    const [inserted] = await tx`
-      insert into receipts (id, auction_id, buyer_id, seller_id, quantity, unit_price, total, status, failure_reason,
-                            accepted_at, settled_at, stream_id, settle_seq)
-      values (${bid.receiptId}, ${bid.auctionId}, ${bid.buyerId}, ${auction?.terms.sellerId ?? sellerId}, ${bid.quantity},
-              ${bid.unitPrice}, ${bid.unitPrice * bid.quantity}, 'FAILED', 'PROCESSING_FAILED',
-              'epoch'::timestamptz + ${bid.acceptedAt}::int8 * interval '1 millisecond',
-              'epoch'::timestamptz + ${now}::int8 * interval '1 millisecond', ${streamId}, ${seq})
-      on conflict (id) do nothing
-      returning id`;
-    if (inserted !== undefined && auction !== null) {
-      await tx`update auctions set settled_count = settled_count + 1 where id = ${auction.id}`;
-    }
+    const firstSeq =
+      auction !== null ? auction.settledCount + 1 : await nextSettleSeqOfGoneAuction(tx, bid.auctionId);
+    const batch = {
+      auctionId: bid.auctionId,
+      sellerId: auction?.terms.sellerId ?? (sellerId as string),
+      firstSeq,
+      settledAt: now,
+      skipExisting: true,
+    };
+    const [inserted] = await insertReceipts(tx, batch, [
+      {
+        id: bid.receiptId,
+        buyerId: bid.buyerId,
+        quantity: bid.quantity,
+        unitPrice: bid.unitPrice,
+        total: bid.unitPrice * bid.quantity,
+        status: after.status,
+        failureReason: after.failureReason,
+        acceptedAt: bid.acceptedAt,
+        streamId,
+      },
+    ]);
+    if (inserted !== undefined && auction !== null) await countSettled(tx, auction.id);
     return inserted !== undefined;
   });
 }

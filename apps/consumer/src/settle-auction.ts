@@ -2,7 +2,7 @@ import type { Sql } from '@dutch/db';
 import { type BidOutcome, creditsOf, type RefundOutcome } from '@dutch/domain';
 import type { CreditEvent } from '@dutch/stream';
 import { type Delivered, runsByKind } from './delivered.ts';
-import { lockAuction } from './locked-auction.ts';
+import { lockOwnedAuction } from './lock-owned-auction.ts';
 import { settleBidRun } from './settle-bid-run.ts';
 import { settleRefundRun } from './settle-refund-run.ts';
 import type { Fence } from './shard-locks.ts';
@@ -42,7 +42,7 @@ export async function settleAuction(
   publishCredit: PublishCredit | null,
 ): Promise<AuctionSettlement> {
   return sql.begin(async (tx) => {
-    const auction = await lockAuction(tx, auctionId, fence);
+    const auction = await lockOwnedAuction(tx, auctionId, fence);
     if (auction === null) {
       return {
         auctionId,

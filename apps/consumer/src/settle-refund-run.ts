@@ -1,28 +1,16 @@
 import {
-  type ReceiptStatus,
-  type RefundOutcome,
-  type RefundRequest,
-  receiptAfterRefund,
-  settleRefunds,
-} from '@dutch/domain';
-import type { DeliveredRefund } from './delivered.ts';
-import {
   appendLedger,
   applyPointDeltas,
   type LockedAuction,
   lockMembers,
+  lockRefundReceipts,
+  type RefundDecision,
+  recordRefundDecisions,
   saveAuction,
   type Tx,
-} from './locked-auction.ts';
-
-interface ReceiptRow {
-  readonly id: string;
-  readonly buyerId: string;
-  readonly status: Exclude<ReceiptStatus, 'PENDING'>;
-  readonly quantity: number;
-  readonly total: number;
-  readonly refundRequestId: string | null;
-}
+} from '@dutch/db';
+import { type RefundOutcome, type RefundRequest, receiptAfterRefund, settleRefunds } from '@dutch/domain';
+import type { DeliveredRefund } from './delivered.ts';
 
 export interface RefundRunResult {
   readonly outcomes: readonly RefundOutcome[];
@@ -42,10 +30,7 @@ export async function settleRefundRun(
   settledAt: number,
 ): Promise<RefundRunResult> {
   const ids = [...new Set(run.map((entry) => entry.message.receiptId))];
-  const receipts = await tx<ReceiptRow[]>`
-    select id, buyer_id as "buyerId", status, quantity, total, refund_request_id as "refundRequestId"
-    from receipts where id = any(${ids}::uuid[]) and auction_id = ${auction.id}
-    order by id for update`;
+  const receipts = await lockRefundReceipts(tx, auction.id, ids);
   const byId = new Map(receipts.map((row) => [row.id, row]));
   const points = await lockMembers(tx, [auction.terms.sellerId, ...receipts.map((row) => row.buyerId)]);
 
@@ -78,37 +63,24 @@ export async function settleRefundRun(
   auction.stock = settlement.stockAfter;
 
   // The last decision per receipt is what the row ends up with.
-  const updates = new Map<
-    string,
-    { status: string; reason: string | null; refunded: boolean; requestId: string; requestedAt: number }
-  >();
+  const decisions = new Map<string, RefundDecision>();
   settlement.outcomes.forEach((outcome, i) => {
     const before = byId.get(outcome.receiptId)?.status;
     const after = before === undefined ? null : receiptAfterRefund(outcome, before);
     if (after === null) return;
-    updates.set(outcome.receiptId, {
+    decisions.set(outcome.receiptId, {
+      receiptId: outcome.receiptId,
       status: after.status,
       reason: after.failureReason,
-      refunded: outcome.result === 'REFUNDED',
+      refundedAt: outcome.result === 'REFUNDED' ? settledAt : null,
       requestId: requestIds[i] as string,
       requestedAt: requestedAt[i] as number,
     });
   });
 
   const refunded = settlement.outcomes.filter((x) => x.result === 'REFUNDED');
-  const u = [...updates.entries()];
-  const writes = [saveAuction(tx, auction)];
-  if (u.length > 0) {
-    writes.push(tx`
-      update receipts r set status = u.status, failure_reason = u.reason, refund_request_id = u.request_id,
-        refunded_at = coalesce('epoch'::timestamptz + u.refunded_ms * interval '1 millisecond', r.refunded_at),
-        refund_requested_at = 'epoch'::timestamptz + u.requested_ms * interval '1 millisecond'
-      from unnest(${u.map(([id]) => id)}::uuid[], ${u.map(([, x]) => x.status)}::text[], ${u.map(([, x]) => x.reason)}::text[],
-                  ${u.map(([, x]) => (x.refunded ? settledAt : null))}::int8[], ${u.map(([, x]) => x.requestId)}::uuid[],
-                  ${u.map(([, x]) => x.requestedAt)}::int8[])
-        as u(id, status, reason, refunded_ms, request_id, requested_ms)
-      where r.id = u.id`);
-  }
+  const writes: Promise<unknown>[] = [saveAuction(tx, auction)];
+  if (decisions.size > 0) writes.push(recordRefundDecisions(tx, [...decisions.values()]));
   if (refunded.length > 0) {
     writes.push(applyPointDeltas(tx, settlement.pointDeltas));
     writes.push(

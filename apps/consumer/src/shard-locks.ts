@@ -1,13 +1,8 @@
-import type { Sql } from '@dutch/db';
+import type { Fence, Sql } from '@dutch/db';
 import { hashFnv1a } from '@dutch/stream';
 import { CONSUMER_APPLICATION_PREFIX } from './connections.ts';
 
-/** What a settlement transaction checks to prove this consumer still owns the shard. */
-export interface Fence {
-  readonly classId: number;
-  readonly shard: number;
-  readonly pid: number;
-}
+export type { Fence };
 
 /** How long a takeover waits for each ended backend to be gone (its locks freed). */
 const TERMINATE_WAIT_MS = 2_000;

@@ -5,8 +5,8 @@ import { randomPrefix } from '../../../test/redis.ts';
 import { bid, createAuction, createMember, receiptsOf, type SeededAuction } from '../../../test/seed.ts';
 import { sleep } from '../../../test/wait.ts';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
-import { FencedOutError } from './errors.ts';
-import { lockAuction } from './locked-auction.ts';
+import { FencedOutError } from './fenced-out-error.ts';
+import { lockOwnedAuction } from './lock-owned-auction.ts';
 import { settleAuction } from './settle-auction.ts';
 import { lockClassId, ShardLocks } from './shard-locks.ts';
 
@@ -65,7 +65,7 @@ describe('taking over a frozen shard owner', () => {
     });
     const frozenTx = victim.conn.sql
       .begin(async (tx) => {
-        await lockAuction(tx, auction.id, victimFence);
+        await lockOwnedAuction(tx, auction.id, victimFence);
         rowLocked();
         await new Promise(() => {});
       })

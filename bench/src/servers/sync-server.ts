@@ -7,11 +7,18 @@
  * Auth, validation and admission are the gateway's (tokens checked against their hashes,
  * admitBid at the server clock); only the queue is missing.
  */
-import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, createDb, termsOf } from '@dutch/db';
+import {
+  AUCTION_TERMS_COLUMNS,
+  type AuctionTermsRow,
+  appendLedger,
+  applyPointDeltas,
+  createDb,
+  lockMembers,
+  termsOf,
+} from '@dutch/db';
 import { type AuctionTerms, admitBid, HELD_STATUSES, settleBids } from '@dutch/domain';
 import { Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
-import { appendLedger, applyPointDeltas, lockMembers } from '../../../apps/consumer/src/locked-auction.ts';
 import { bearerOf, parseToken, secretMatches } from '../../../apps/gateway/src/auth/tokens.ts';
 import { runCluster } from './cluster.ts';
 

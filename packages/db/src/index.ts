@@ -5,3 +5,4 @@ export * from './audit.ts';
 export * from './client.ts';
 export * from './migrate.ts';
 export * from './schema.ts';
+export * from './sql/index.ts';

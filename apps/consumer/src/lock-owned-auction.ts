@@ -1,0 +1,16 @@
+import { type Fence, type LockedAuction, lockAuction, type Tx } from '@dutch/db';
+import { FencedOutError } from './fenced-out-error.ts';
+
+export type { LockedAuction, Tx };
+
+/**
+ * Locks the auction's row for the transaction, and refuses (FencedOutError) to go on when this
+ * consumer's fence no longer holds the shard: its transaction must not commit. Null for an
+ * auction that does not exist.
+ */
+export async function lockOwnedAuction(tx: Tx, auctionId: string, fence: Fence | null): Promise<LockedAuction | null> {
+  const locked = await lockAuction(tx, auctionId, fence);
+  if (locked === null) return null;
+  if (!locked.fenced && fence !== null) throw new FencedOutError(fence.shard);
+  return locked.auction;
+}
