@@ -16,8 +16,9 @@ const PATCH = join(ROOT, 'patches', 'postgres+3.4.9.patch');
 const BUILDS = ['src', 'cjs/src', 'cf/src'].map((dir) => `node_modules/postgres/${dir}/connection.js`);
 
 /**
- * Upstream's connection.js, got by reversing our patch on copies of the installed files, so the
- * check is tried on exactly the code an install without patch-package would load.
+ * Upstream's connection.js: copies of the installed files, with our patch reversed unless they are
+ * already the code it applies to (an unpatched install), so the check is tried on exactly what an
+ * install without patch-package would load.
  */
 function writeUnpatchedCopies(): { dir: string; files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'postgres-unpatched-'));
@@ -25,9 +26,18 @@ function writeUnpatchedCopies(): { dir: string; files: string[] } {
     mkdirSync(dirname(join(dir, build)), { recursive: true });
     copyFileSync(join(ROOT, build), join(dir, build));
   }
-  execFileSync('git', ['apply', '-R', PATCH], { cwd: dir });
+  if (!appliesCleanly(['--check', PATCH], dir)) execFileSync('git', ['apply', '-R', PATCH], { cwd: dir });
   const files = ['src', 'cjs/src'].map((build) => join(dir, 'node_modules/postgres', build, 'connection.js'));
   return { dir, files };
+}
+
+function appliesCleanly(args: string[], cwd: string): boolean {
+  try {
+    execFileSync('git', ['apply', ...args], { cwd, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('the postgres.js fix check', () => {
