@@ -12,7 +12,7 @@ import {
   streamKey,
 } from '@dutch/stream';
 import { bidOf, type DeadLetterContext, failBid } from './dead-letter.ts';
-import { isTransientError } from './errors.ts';
+import { isRetryableError as isTransientError } from '@dutch/runtime';
 import type { Fence } from './shard-locks.ts';
 import { groupInfo } from './stream-io.ts';
 

@@ -9,7 +9,7 @@ import { redisUrl } from '../../../test/urls.ts';
 import { sleep } from '../../../test/wait.ts';
 import { loadConfig } from './config.ts';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
-import { FencedOutError } from './errors.ts';
+import { FencedOutError } from './fenced-out-error.ts';
 import { createConsumerMetrics } from './metrics.ts';
 import { lockClassId, ShardLocks } from './shard-locks.ts';
 import { ShardWorker } from './shard-worker.ts';
