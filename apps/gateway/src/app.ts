@@ -17,7 +17,7 @@ import { requestTimeout } from './http/deadline.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './http/metrics.ts';
 import { observe } from './http/observe.ts';
 import { validationHook } from './http/validation.ts';
-import { AuctionCache } from './live/auction-cache.ts';
+import { AuctionCache } from './cache/auction-cache.ts';
 import { OpenConnections } from './live/connections.ts';
 import { EventHub } from './live/event-hub.ts';
 import { LiveFeeds } from './live/feeds.ts';
@@ -59,7 +59,47 @@ export interface Gateway {
 
 const BODY_LIMIT = 64 * 1024;
 
+/** The in-process parts one gateway shares across requests, before any HTTP is wired. */
+interface Parts {
+  readonly context: AppContext;
+  readonly hub: EventHub;
+  readonly feeds: LiveFeeds;
+  readonly connections: OpenConnections;
+}
+
 export function createApp(deps: AppDeps): Gateway {
+  const parts = createParts(deps);
+  const { context, hub, feeds, connections } = parts;
+  listenToEvents(parts);
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  useMiddleware(app, context);
+  mountRoutes(app, context, connections);
+  deps.extraRoutes?.(app);
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError(context.logger));
+
+  const sweep = setInterval(() => context.auctions.evictEnded(), 60_000);
+  sweep.unref();
+
+  return {
+    app,
+    context,
+    feeds,
+    connections,
+    async start() {
+      await hub.start();
+      await context.auctions.warm();
+    },
+    async close() {
+      clearInterval(sweep);
+      connections.closeAll();
+      feeds.close();
+      await hub.close();
+    },
+  };
+}
+
+function createParts(deps: AppDeps): Parts {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? pino({ level: config.logLevel });
@@ -69,9 +109,7 @@ export function createApp(deps: AppDeps): Gateway {
   const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
   const points = new PointsBounds(() => hub.isSubscribed());
   hub.onLoss(() => points.forgetAll());
-  const tokens = new TokenCache(deps.db, clock, points);
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id));
-  const connections = new OpenConnections();
   defineQueueBid(deps.redis);
 
   const context: AppContext = {
@@ -83,14 +121,19 @@ export function createApp(deps: AppDeps): Gateway {
     clock,
     logger,
     auctions,
-    tokens,
+    tokens: new TokenCache(deps.db, clock, points),
     points,
     feeds,
     limiter: new RateLimiter(config.bidRatePerSecond, config.bidRateBurst, clock),
     metrics,
     collectMetrics: deps.collectMetrics ?? (() => metrics.registry.metrics()),
   };
+  return { context, hub, feeds, connections: new OpenConnections() };
+}
 
+/** Keeps this process's caches and live feeds in step with what other processes publish. */
+function listenToEvents({ context, hub, feeds }: Parts): void {
+  const { auctions, points, tokens } = context;
   hub.listen((event) => {
     if (event.type === 'stock') auctions.setStock(event.auctionId, event.stock);
     else if (event.type === 'changed') auctions.invalidate(event.auctionId);
@@ -100,13 +143,9 @@ export function createApp(deps: AppDeps): Gateway {
   hub.listen((event) => {
     if (event.type !== 'credit') feeds.onEvent(event);
   });
+}
 
-  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'The token from POST /members (or POST /members/me/tokens).',
-  });
+function useMiddleware(app: OpenAPIHono<HonoEnv>, { config, logger, metrics }: AppContext): void {
   app.use(async (_c, next) => {
     try {
       await next();
@@ -131,7 +170,14 @@ export function createApp(deps: AppDeps): Gateway {
       return limitTime(c, next);
     }),
   );
+}
 
+function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections: OpenConnections): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token from POST /members (or POST /members/me/tokens).',
+  });
   app.route('/', opsRoutes(context));
   app.route('/', memberRoutes(context));
   app.route('/', auctionRoutes(context));
@@ -140,28 +186,4 @@ export function createApp(deps: AppDeps): Gateway {
   app.route('/', receiptRoutes(context));
   app.route('/', historyRoutes(context));
   app.route('/', docsRoutes(app));
-  deps.extraRoutes?.(app);
-
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404));
-  app.onError(handleError(logger));
-
-  const sweep = setInterval(() => auctions.evictEnded(), 60_000);
-  sweep.unref();
-
-  return {
-    app,
-    context,
-    feeds,
-    connections,
-    async start() {
-      await hub.start();
-      await auctions.warm();
-    },
-    async close() {
-      clearInterval(sweep);
-      connections.closeAll();
-      feeds.close();
-      await hub.close();
-    },
-  };
 }

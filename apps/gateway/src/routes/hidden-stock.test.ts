@@ -26,7 +26,7 @@ async function hiddenAuction() {
   expect(first.status).toBe(202);
   await waitFor(async () => {
     await t.settle();
-    return t.gateway.context.auctions.peek(auction.id)?.stock === 4;
+    return (await t.gateway.context.auctions.get(auction.id))?.stock === 4;
   });
   return { seller, buyer, auction };
 }
