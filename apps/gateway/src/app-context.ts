@@ -6,7 +6,7 @@ import type { TokenCache } from './auth/token-cache.ts';
 import type { RateLimiter } from './bids/rate-limiter.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayMetrics } from './http/metrics.ts';
-import type { AuctionCache } from './live/auction-cache.ts';
+import type { AuctionCache } from './cache/auction-cache.ts';
 import type { LiveFeeds } from './live/feeds.ts';
 
 /** Everything a route needs, built once per app. */

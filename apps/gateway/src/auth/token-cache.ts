@@ -1,5 +1,4 @@
-import { type Db, members, memberTokens } from '@dutch/db';
-import { eq } from 'drizzle-orm';
+import { type Db, findToken, type TokenRow } from '@dutch/db';
 import type { PointsBounds } from './points-bounds.ts';
 
 export interface CachedToken {
@@ -63,19 +62,9 @@ export class TokenCache {
 
   private async fetch(tokenId: string): Promise<CachedToken | null> {
     const load = this.bounds?.beginLoad();
-    let row: { memberId: string; secretHash: Buffer; revokedAt: Date | null; points: number } | undefined;
+    let row: TokenRow | undefined;
     try {
-      [row] = await this.db
-        .select({
-          memberId: memberTokens.memberId,
-          secretHash: memberTokens.secretHash,
-          revokedAt: memberTokens.revokedAt,
-          points: members.points,
-        })
-        .from(memberTokens)
-        .innerJoin(members, eq(members.id, memberTokens.memberId))
-        .where(eq(memberTokens.id, tokenId))
-        .for('share', { of: members });
+      row = await findToken(this.db, tokenId);
     } finally {
       if (load !== undefined) this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null);
     }
@@ -84,7 +73,7 @@ export class TokenCache {
         ? null
         : // A copy of its own: the driver's Buffer is a view into a shared 8 KB pool slab, which a
           // long-lived cache would otherwise keep alive whole for every 32-byte hash.
-          { memberId: row.memberId, secretHash: new Uint8Array(row.secretHash), revoked: row.revokedAt !== null };
+          { memberId: row.memberId, secretHash: new Uint8Array(row.secretHash), revoked: row.revoked };
     if (!this.entries.has(tokenId) && this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

@@ -14,7 +14,7 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 import type { PointsBounds } from '../auth/points-bounds.ts';
 import { ApiError, fromDomain } from '../api-error.ts';
-import type { AuctionCache } from '../live/auction-cache.ts';
+import type { AuctionCache } from '../cache/auction-cache.ts';
 import { type QueueMode, queueBid } from './queue-bid.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 

@@ -2,7 +2,7 @@ import { type AuctionStatus, auctionMomentAt, canSeeStock, nextStatusChangeAt, p
 import type { AuctionEvent } from '@dutch/stream';
 import type { Logger } from 'pino';
 import { type AuctionRow, type AuctionView, auctionView } from '../views/auction-view.ts';
-import type { AuctionCache, CachedAuction } from './auction-cache.ts';
+import type { AuctionCache, CachedAuction } from '../cache/auction-cache.ts';
 
 /**
  * What an SSE client is sent after its snapshot. `snapshot` follows a seller's edit (the

@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.ts';
 import { optionalMember } from '../auth/authenticate.ts';
 import { ApiError } from '../api-error.ts';
 import { clientAddressOf } from '../http/client-address.ts';
-import type { CachedAuction } from '../live/auction-cache.ts';
+import type { CachedAuction } from '../cache/auction-cache.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
 import { errors, IdParam } from '../schemas.ts';

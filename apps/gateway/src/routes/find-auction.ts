@@ -1,5 +1,5 @@
-import { auctions, type Db } from '@dutch/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { auctions, type Db, isAuctionLive } from '@dutch/db';
+import { and, eq } from 'drizzle-orm';
 import type { AuctionRow } from '../views/auction-view.ts';
 
 /** The auction's row for a view, or undefined when there is none or it was withdrawn (deleted). */
@@ -7,6 +7,6 @@ export async function findAuction(db: Db, id: string): Promise<AuctionRow | unde
   const [row] = await db
     .select()
     .from(auctions)
-    .where(and(eq(auctions.id, id), isNull(auctions.deletedAt)));
+    .where(and(eq(auctions.id, id), isAuctionLive()));
   return row;
 }

@@ -41,6 +41,12 @@ export async function lockAuction(
            deleted_at is not null as deleted, ${fenced} as fenced
     from auctions where id = ${auctionId} for update`;
   if (row === undefined) return null;
-  const auction = { id: row.id, terms: termsOf(row), withdrawn: row.deleted, stock: row.stock, settledCount: row.settledCount };
+  const auction = {
+    id: row.id,
+    terms: termsOf(row),
+    withdrawn: row.deleted,
+    stock: row.stock,
+    settledCount: row.settledCount,
+  };
   return { auction, fenced: row.fenced };
 }

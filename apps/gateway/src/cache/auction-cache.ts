@@ -1,4 +1,4 @@
-import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, type Sql, termsOf } from '@dutch/db';
+import { type BidAuctionRow, findBidAuction, loadOpenAuctions, type Sql, termsOf } from '@dutch/db';
 import type { AuctionTerms, StockVisibility } from '@dutch/domain';
 
 /** What the bid path needs to know about an auction, kept in memory. */
@@ -10,12 +10,6 @@ export interface CachedAuction {
   /** The last stock this gateway heard of; during an auction only ever too high, never too low. */
   stock: number;
   loadedAt: number;
-}
-
-interface Row extends AuctionTermsRow {
-  readonly id: string;
-  readonly stock: number;
-  readonly showStock: boolean;
 }
 
 /**
@@ -64,7 +58,7 @@ export class AuctionCache {
   }
 
   /** Takes a row just read elsewhere (a live feed's reload), so it need not be read again. */
-  remember(row: Row): CachedAuction {
+  remember(row: BidAuctionRow): CachedAuction {
     const entry = this.toEntry(row);
     this.entries.set(row.id, entry);
     this.misses.delete(row.id);
@@ -84,9 +78,7 @@ export class AuctionCache {
 
   /** Loads every auction that can still take bids, so the first bids of a burst find them warm. */
   async warm(): Promise<void> {
-    const rows = await this.sql<Row[]>`
-      select id, ${this.sql.unsafe(AUCTION_TERMS_COLUMNS)}, stock, show_stock as "showStock"
-      from auctions where deleted_at is null and ends_at > now()`;
+    const rows = await loadOpenAuctions(this.sql);
     for (const row of rows) this.entries.set(row.id, this.toEntry(row));
   }
 
@@ -99,9 +91,7 @@ export class AuctionCache {
   }
 
   private async fetch(id: string): Promise<CachedAuction | null> {
-    const [row] = await this.sql<Row[]>`
-      select id, ${this.sql.unsafe(AUCTION_TERMS_COLUMNS)}, stock, show_stock as "showStock"
-      from auctions where id = ${id} and deleted_at is null`;
+    const row = await findBidAuction(this.sql, id);
     if (row === undefined) {
       this.entries.delete(id);
       if (this.misses.size >= 10_000) this.misses.clear();
@@ -113,7 +103,7 @@ export class AuctionCache {
     return entry;
   }
 
-  private toEntry(row: Row): CachedAuction {
+  private toEntry(row: BidAuctionRow): CachedAuction {
     const terms = { ...termsOf(row), showStock: row.showStock };
     return { id: row.id, terms, showStock: row.showStock, stock: row.stock, loadedAt: this.clock() };
   }
