@@ -25,8 +25,10 @@ export interface TestGateway {
   readonly redis: RedisClient;
   readonly layout: KeyLayout;
   readonly consumer: TestConsumer;
-  /** The gateway's clock: real time plus whatever travel() added. */
+  /** The gateway's clock: real time (or the instant freeze() stopped it at) plus whatever travel() added. */
   now(): number;
+  /** Stops the gateway's clock (rate limits then refill only by travel()), for tests that count tokens on a busy machine. */
+  freeze(): void;
   /** Moves the gateway's clock forward (auctions start and end without waiting). */
   travel(ms: number): void;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
@@ -66,7 +68,8 @@ export async function startTestGateway(
   const redis = connectRedis(target);
   const subscriber = connectRedis(target, { enableAutoPipelining: false });
   let offset = 0;
-  const clock = () => Date.now() + offset;
+  let frozenAt: number | null = null;
+  const clock = () => (frozenAt ?? Date.now()) + offset;
   // The gateway's own pool, with the statement timeout its config gives (as server.ts does).
   const gatewayDb = createDb(db.url, {
     max: 8,
@@ -117,6 +120,9 @@ export async function startTestGateway(
     layout,
     consumer,
     now: clock,
+    freeze() {
+      frozenAt = Date.now();
+    },
     travel(ms) {
       offset += ms;
     },

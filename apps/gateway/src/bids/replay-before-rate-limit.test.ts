@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
 import { parseToken } from '../auth/tokens.ts';
 
-// One token a second and a burst of 2: the bucket runs dry after two fresh bids, and a test's
-// few milliseconds refill far less than a token.
+// One token a second and a burst of 2: the bucket runs dry after two fresh bids. The clock is
+// frozen, so a slow machine refills nothing between two requests.
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway({ BID_RATE_PER_SECOND: '1', BID_RATE_BURST: '2' });
+  t.freeze();
 });
 afterAll(async () => {
   await t.close();
