@@ -1,11 +1,12 @@
 /**
- * The processes a run measures: the real engine (`apps/gateway/src/start.ts`: migrate, gateway
+ * The processes a run measures: the real engine (`apps/launcher/src/start.ts`: migrate, gateway
  * workers on node:cluster, consumer processes) and the reference servers, all as children of
  * the bench, plus a /proc sampler for their memory.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMessage } from '@dutch/runtime';
 
 /** Direct children of a process, from /proc/<pid>/task/<tid>/children (every thread). */
 export function childrenOf(pid: number): number[] {
@@ -58,9 +59,10 @@ export function rssBytes(pid: number): number | null {
 export type Role = 'launcher' | 'gateway' | 'consumer' | 'bare' | 'sync' | 'other';
 
 export function roleOf(command: string): Role {
+  if (command.includes('apps/launcher/src/gateway-worker.ts')) return 'gateway';
   if (command.includes('apps/gateway/src/server.ts')) return 'gateway';
   if (command.includes('apps/consumer/src/main.ts')) return 'consumer';
-  if (command.includes('apps/gateway/src/start.ts')) return 'launcher';
+  if (command.includes('apps/launcher/src/start.ts')) return 'launcher';
   if (command.includes('servers/bare-server.ts')) return 'bare';
   if (command.includes('servers/sync-server.ts')) return 'sync';
   return 'other';
@@ -177,13 +179,16 @@ export interface StackOptions {
   readonly timeoutMs?: number;
 }
 
-/** `node --import tsx apps/gateway/src/start.ts`, as `npm start` runs it; resolves once it prints its URL. */
+/**
+ * `node --import tsx apps/launcher/src/start.ts`, as `npm start` runs it; resolves once it says
+ * it is ready, in its engine-ready message over the IPC channel it is given.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const start = join(options.repoRoot, 'apps/gateway/src/start.ts');
+  const start = join(options.repoRoot, 'apps/launcher/src/start.ts');
   const launcher = spawn(process.execPath, ['--import', 'tsx', start], {
     cwd: options.repoRoot,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
   launcher.stdout?.on('data', (chunk) => {
@@ -207,17 +212,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       () => reject(new Error(`the engine did not start within ${options.timeoutMs ?? 60_000} ms:\n${out}`)),
       options.timeoutMs ?? 60_000,
     );
-    const poll = setInterval(() => {
-      const match = /Live auctions\s+(http:\/\/localhost:\d+)\//.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        clearInterval(poll);
-        resolve((match[1] as string).replace('localhost', '127.0.0.1'));
-      }
-    }, 50);
+    launcher.on('message', (message: unknown) => {
+      if (!isMessage(message, 'engine-ready')) return;
+      clearTimeout(timer);
+      resolve(message.url.replace('localhost', '127.0.0.1'));
+    });
     launcher.once('exit', (code) => {
       clearTimeout(timer);
-      clearInterval(poll);
       reject(new Error(`the engine exited with ${code} before starting:\n${out}`));
     });
   });

@@ -356,7 +356,7 @@ describe('on a Redis Cluster', () => {
   });
 });
 
-const START = fileURLToPath(new URL('./start.ts', import.meta.url));
+const START = fileURLToPath(import.meta.resolve('@dutch/launcher/start'));
 const CONSUMER_MAIN = fileURLToPath(new URL('../../consumer/src/main.ts', import.meta.url));
 
 interface Launched {

@@ -1,23 +1,19 @@
-import { availableParallelism } from 'node:os';
 import { ConfigError } from '@dutch/config';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
 describe('loadConfig (gateway)', () => {
-  it('defaults to a gateway per core, two consumers and a statement timeout just under the request timeout', () => {
+  it('defaults to a statement timeout just under the request timeout', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,
       host: '0.0.0.0',
-      workers: availableParallelism(),
-      consumers: 2,
       requestTimeoutMs: 10_000,
       pgStatementTimeoutMs: 9_000,
       bidRatePerSecond: 20,
       bidRateBurst: 40,
       idempotencyTtlSeconds: 86_400,
       logRequests: true,
-      heapMb: 128,
       redisDurability: 'none',
     });
   });
@@ -30,16 +26,12 @@ describe('loadConfig (gateway)', () => {
   it('reads explicit values', () => {
     const config = loadConfig({
       PORT: '8080',
-      GATEWAY_WORKERS: '3',
-      CONSUMERS: '0',
       BID_RATE_PER_SECOND: '0',
       LOG_REQUESTS: 'false',
       REDIS_DURABILITY: 'always',
     });
     expect(config).toMatchObject({
       port: 8080,
-      workers: 3,
-      consumers: 0,
       bidRatePerSecond: 0,
       logRequests: false,
       redisDurability: 'always',
@@ -47,13 +39,17 @@ describe('loadConfig (gateway)', () => {
   });
 
   it('refuses bad values, naming each, rather than starting on a default', () => {
-    const load = () => loadConfig({ PORT: '70000', CONSUMERS: '-1', IDEMPOTENCY_TTL_SECONDS: '5', HEAP_MB: 'lots' });
+    const load = () => loadConfig({ PORT: '70000', IDEMPOTENCY_TTL_SECONDS: '5' });
     expect(load).toThrow(ConfigError);
     try {
       load();
     } catch (error) {
       const names = (error as ConfigError).problems.map((problem) => problem.split('=')[0]);
-      expect(names.sort()).toEqual(['CONSUMERS', 'HEAP_MB', 'IDEMPOTENCY_TTL_SECONDS', 'PORT']);
+      expect(names.sort()).toEqual(['IDEMPOTENCY_TTL_SECONDS', 'PORT']);
     }
+  });
+
+  it("leaves the launcher's settings to the launcher", () => {
+    expect(loadConfig({ GATEWAY_WORKERS: 'many', CONSUMERS: '-1', HEAP_MB: 'lots' })).not.toHaveProperty('workers');
   });
 });

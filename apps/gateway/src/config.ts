@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { boolVar, type CommonConfig, commonEnv, type Env, intVar, parseEnv, toCommonConfig } from '@dutch/config';
 import { z } from 'zod';
 import { REDIS_DURABILITY_LEVELS, type RedisDurability } from './redis-durability.ts';
@@ -12,8 +11,6 @@ const schema = z.object({
     .min(1)
     .optional()
     .transform((value) => value ?? '0.0.0.0'),
-  GATEWAY_WORKERS: intVar(0, 256, 0),
-  CONSUMERS: intVar(0, 256, 2),
   REQUEST_TIMEOUT_MS: intVar(100, 600_000, 10_000),
   /** 0 (the default): a little below REQUEST_TIMEOUT_MS. */
   PG_STATEMENT_TIMEOUT_MS: intVar(0, 3_600_000, 0),
@@ -26,7 +23,6 @@ const schema = z.object({
   IDEMPOTENCY_TTL_SECONDS: intVar(60, 30 * 86_400, 86_400),
   PG_POOL_SIZE: intVar(1, 100, 10),
   LOG_REQUESTS: boolVar(true),
-  HEAP_MB: intVar(32, 65_536, 128),
   REDIS_DURABILITY: z
     .enum(REDIS_DURABILITY_LEVELS, { message: 'must be always, everysec or none' })
     .optional()
@@ -36,10 +32,6 @@ const schema = z.object({
 export interface GatewayConfig extends CommonConfig {
   readonly port: number;
   readonly host: string;
-  /** Gateway processes under `npm start` (node:cluster); 0 means one per CPU core. */
-  readonly workers: number;
-  /** Consumer processes `npm start` runs beside the gateway. */
-  readonly consumers: number;
   readonly requestTimeoutMs: number;
   /**
    * Postgres cancels a gateway statement that runs longer than this (lock waits included), so a
@@ -65,11 +57,6 @@ export interface GatewayConfig extends CommonConfig {
   readonly pgPoolSize: number;
   readonly logRequests: boolean;
   /**
-   * V8 old-space limit (MB) for each process npm start runs. Their live data is a few tens of
-   * MB; without a limit V8 lets the heap grow to hundreds under a burst before it collects.
-   */
-  readonly heapMb: number;
-  /**
    * The least Redis persistence the gateway starts on (it answers 202 once a bid is in Redis):
    * `always` (appendfsync always: a 202 survives a Redis crash), `everysec` (up to about a second
    * of 202s can be lost in a crash), `none` (no check; the default, so a dev Redis without AOF works).
@@ -83,8 +70,6 @@ export function loadConfig(env: Env): GatewayConfig {
     ...toCommonConfig(parsed),
     port: parsed.PORT,
     host: parsed.HOST,
-    workers: parsed.GATEWAY_WORKERS === 0 ? availableParallelism() : parsed.GATEWAY_WORKERS,
-    consumers: parsed.CONSUMERS,
     requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
     pgStatementTimeoutMs:
       parsed.PG_STATEMENT_TIMEOUT_MS > 0
@@ -99,7 +84,6 @@ export function loadConfig(env: Env): GatewayConfig {
     idempotencyTtlSeconds: parsed.IDEMPOTENCY_TTL_SECONDS,
     pgPoolSize: parsed.PG_POOL_SIZE,
     logRequests: parsed.LOG_REQUESTS,
-    heapMb: parsed.HEAP_MB,
     redisDurability: parsed.REDIS_DURABILITY,
   };
 }

@@ -10,7 +10,7 @@ import { loadConfig } from './config.ts';
 import { checkRedisDurability, durabilityOf, type RedisDurability } from './redis-durability.ts';
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
-const START = fileURLToPath(new URL('./start.ts', import.meta.url));
+const START = fileURLToPath(import.meta.resolve('@dutch/launcher/start'));
 
 let sandbox: Sandbox;
 /** Private Redis servers, one per persistence setting (never the shared one: its settings are not ours). */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadConfig as loadConsumerConfig } from '@dutch/consumer';
+import { loadConfig as loadGatewayConfig } from '@dutch/gateway';
 import { describe, expect, it } from 'vitest';
-import { loadConfig as loadConsumerConfig } from '../../consumer/src/config.ts';
-import { loadConfig as loadGatewayConfig } from './config.ts';
+import { loadConfig as loadLauncherConfig } from './config.ts';
 
 const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
 
@@ -32,11 +33,16 @@ function documentedVariables(): Set<string> {
 }
 
 describe("README's configuration table", () => {
-  it('names every variable the gateway and consumer config loaders read', () => {
+  it('names every variable the gateway, consumer and launcher config loaders read', () => {
     const documented = documentedVariables();
     expect(documented.size).toBeGreaterThan(10);
-    const read = new Set([...variablesReadBy(loadGatewayConfig), ...variablesReadBy(loadConsumerConfig)]);
+    const read = new Set([
+      ...variablesReadBy(loadGatewayConfig),
+      ...variablesReadBy(loadConsumerConfig),
+      ...variablesReadBy(loadLauncherConfig),
+    ]);
     expect(read.has('DATABASE_URL') && read.has('CONSUMER_NAME') && read.has('PORT')).toBe(true);
+    expect([...variablesReadBy(loadLauncherConfig)]).toEqual(expect.arrayContaining(['GATEWAY_WORKERS', 'HEAP_MB']));
     expect([...read].filter((name) => !documented.has(name)).sort()).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorBody } from '@dutch/gateway/api-error';
 import { Hono } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
-import { errorBody } from './errors.ts';
 
-/** Where `npm run build:web` writes the live page (apps/gateway/web/dist). */
-const DEFAULT_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
+/** Where `npm run build:web` writes the live page (apps/web/page/dist). */
+const DEFAULT_DIST = fileURLToPath(new URL('../page/dist/', import.meta.url));
 
 /** Vite's output names: [name]-[hash].[ext]. Anything else (dots first, slashes, %) is not ours. */
 const ASSET_NAME = /^[\w-]+(\.[\w-]+)+$/;
@@ -22,11 +22,10 @@ const HTML_HEADERS = {
 } as const;
 
 const NOT_BUILT =
-  'The live page has not been built yet. Run `npm run build:web -w @dutch/gateway` ' +
-  '(npm start does it first), then reload.\n';
+  'The live page has not been built yet. Run `npm run build:web` (npm start does it first), then reload.\n';
 
 export interface WebRoutesOptions {
-  /** The built page; defaults to apps/gateway/web/dist. */
+  /** The built page; defaults to apps/web/page/dist. */
   readonly distDir?: string;
 }
 

@@ -36,14 +36,14 @@ describe('the live auction page, in Chromium against a real gateway and consumer
   beforeAll(async () => {
     assertChromium();
     if (!existsSync(BUILT_PAGE)) {
-      throw new Error('The page is not built: run `npm run build:web -w @dutch/gateway` before the browser test.');
+      throw new Error('The page is not built: run `npm run build:web` before the browser test.');
     }
     await mkdir(SCREENSHOTS, { recursive: true });
     stack = await startStack();
     const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
     if (home.status !== 200 || !home.headers.get('content-type')?.startsWith('text/html')) {
       throw new Error(
-        `GET / answered ${home.status}, not the live page: mount webRoutes() from apps/gateway/src/web.ts`,
+        `GET / answered ${home.status}, not the live page: mount mountWeb() from @dutch/web`,
       );
     }
     [buyerBrowser, sellerBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);

@@ -2,18 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { FATAL_EXIT_CODE } from '@dutch/runtime';
+import { connectRedis } from '@dutch/stream';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectRedis } from '../../../../packages/stream/src/redis.ts';
-import { buyOnceOverHttp } from '../../../../test/buy-once.ts';
-import { createTestDatabase } from '../../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../../test/redis.ts';
-import { adminUrl, databaseUrl, redisUrl } from '../../../../test/urls.ts';
-import { waitFor } from '../../../../test/wait.ts';
-import { FATAL_EXIT_CODE } from './port-check.ts';
+import { buyOnceOverHttp } from '../../../test/buy-once.ts';
+import { createTestDatabase } from '../../../test/databases.ts';
+import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
+import { adminUrl, databaseUrl, redisUrl } from '../../../test/urls.ts';
+import { waitFor } from '../../../test/wait.ts';
 
-const START = fileURLToPath(new URL('../start.ts', import.meta.url));
-const SERVER = fileURLToPath(new URL('../server.ts', import.meta.url));
+const START = fileURLToPath(new URL('./start.ts', import.meta.url));
+const SERVER = fileURLToPath(import.meta.resolve('@dutch/gateway/server'));
 
 interface Launched {
   readonly child: ChildProcess;

@@ -1,7 +1,7 @@
+import { checkRedisDurability, type RedisDurability } from '@dutch/gateway';
 import type { RedisTarget } from '@dutch/stream';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { checkRedisDurability, type RedisDurability } from '../redis-durability.ts';
 
 export interface DependencyOptions {
   /** The least Redis persistence to accept (REDIS_DURABILITY); none skips the check. */

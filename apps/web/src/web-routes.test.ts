@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRoutes } from './web.ts';
+import { webRoutes } from './web-routes.ts';
 
 // webRoutes against a throwaway build, so this runs without Vite or a gateway.
 describe('webRoutes', () => {

@@ -1,6 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { calculateDelay, FATAL_EXIT_CODE } from '@dutch/runtime';
 import type { Logger } from 'pino';
-import { FATAL_EXIT_CODE } from './port-check.ts';
+
+/** 250 ms after a first crash, doubling while it keeps crashing, never more than 10 s. */
+const RESTART_BACKOFF = { baseMs: 250, maxMs: 10_000 };
 
 export interface Supervised {
   readonly name: string;
@@ -34,7 +37,7 @@ export class Supervisor {
       if (code === FATAL_EXIT_CODE) return this.onFatal(process.name);
       const healthy = Date.now() - started > 10_000;
       const next = healthy ? 0 : attempt + 1;
-      const delay = Math.min(250 * 2 ** next, 10_000);
+      const delay = calculateDelay(next, RESTART_BACKOFF);
       this.logger.warn({ process: process.name, code, signal, restartInMs: delay }, 'process exited; restarting');
       setTimeout(() => this.run(process, onStart, next), delay).unref();
     });

@@ -1,0 +1,2 @@
+export { mountWeb } from './mount-web.ts';
+export { type WebRoutesOptions, webRoutes } from './web-routes.ts';
