@@ -20,8 +20,17 @@ export function createConsumerMetrics(labels: Record<string, string> = {}): Cons
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   const registers = [registry];
+  return { registry, ...createSettlementMetrics(registers), ...createHealthMetrics(registers) };
+}
+
+type SettlementMetrics = Pick<
+  ConsumerMetrics,
+  'settled' | 'duplicates' | 'batchSize' | 'settleLatency' | 'transactionSeconds'
+>;
+
+/** What settling did: outcomes, batches, and how long it took. */
+function createSettlementMetrics(registers: Registry[]): SettlementMetrics {
   return {
-    registry,
     settled: new Counter({
       name: 'dutch_consumer_settled_total',
       help: 'Bids and refunds settled, by outcome (PURCHASED, a failure reason, REFUNDED, ...)',
@@ -51,6 +60,14 @@ export function createConsumerMetrics(labels: Record<string, string> = {}): Cons
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
+  };
+}
+
+type HealthMetrics = Omit<ConsumerMetrics, 'registry' | keyof SettlementMetrics>;
+
+/** What went wrong, and how much is waiting. */
+function createHealthMetrics(registers: Registry[]): HealthMetrics {
+  return {
     poison: new Counter({
       name: 'dutch_consumer_poison_total',
       help: 'Entries that failed on their own merits (undecodable or rejected), left pending for retry',
