@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, type DbClient } from '@dutch/db';
-import postgres from 'postgres';
+import { createDatabase, createDb, type DbClient, dropDatabase } from '@dutch/db';
 import { inject } from 'vitest';
 import { adminUrl, databaseUrl } from './urls.ts';
 
@@ -14,12 +13,7 @@ export interface TestDatabase extends DbClient {
 /** A fresh, migrated database of this test's own, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `dutch_t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-  try {
-    await admin`create database ${admin(name)} template ${admin(inject('pgTemplate'))}`;
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
+  await createDatabase(adminUrl(), name, inject('pgTemplate'));
   const url = databaseUrl(name);
   const client = createDb(url, { max: 8, applicationName: 'test' });
   return {
@@ -28,12 +22,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     async drop() {
       await client.close();
-      const sql = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-      try {
-        await sql`drop database if exists ${sql(name)} with (force)`;
-      } finally {
-        await sql.end({ timeout: 5 });
-      }
+      await dropDatabase(adminUrl(), name);
     },
   };
 }

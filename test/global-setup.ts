@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { migrate } from '@dutch/db';
-import postgres from 'postgres';
+import { dropDatabase, migrate } from '@dutch/db';
 import type { TestProject } from 'vitest/node';
 import { adminUrl, databaseUrl } from './urls.ts';
 
@@ -19,12 +18,5 @@ export default async function setup(project: TestProject) {
   await migrate(databaseUrl(template));
   project.provide('pgTemplate', template);
 
-  return async () => {
-    const sql = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-    try {
-      await sql`drop database if exists ${sql(template)} with (force)`;
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
-  };
+  return () => dropDatabase(adminUrl(), template);
 }

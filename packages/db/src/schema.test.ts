@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/databases.t
 import { createAuction, createMember } from '../../../test/seed.ts';
 import { adminUrl, databaseUrl } from '../../../test/urls.ts';
 import { migrate } from './migrate.ts';
+import { dropDatabase } from './sql/manage-databases.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -78,9 +79,7 @@ describe('migrate', () => {
       expect(tables[0]?.n).toBe(5);
       expect(applied[0]?.n).toBeGreaterThanOrEqual(1);
     } finally {
-      const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-      await admin`drop database if exists ${admin(name)} with (force)`;
-      await admin.end();
+      await dropDatabase(adminUrl(), name);
     }
   });
 });

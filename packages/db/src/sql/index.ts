@@ -11,6 +11,7 @@ export * from './insert-receipts.ts';
 export * from './lock-auction.ts';
 export * from './lock-members.ts';
 export * from './lock-refund-receipts.ts';
+export * from './manage-databases.ts';
 export * from './next-settle-seq.ts';
 export * from './not-deleted.ts';
 export * from './record-refund-decisions.ts';
