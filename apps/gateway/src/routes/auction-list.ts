@@ -1,6 +1,6 @@
-import { auctions, currentPriceAt, type Db, hasStatusAt } from '@dutch/db';
+import { auctions, currentPriceAt, type Db, hasStatusAt, isAuctionLive } from '@dutch/db';
 import type { AuctionStatus } from '@dutch/domain';
-import { and, asc, desc, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   cursorNumber,
@@ -44,7 +44,7 @@ export async function listAuctions(db: Db, request: AuctionListRequest, now: num
     ? currentPriceAt(asOf)
     : sql<number>`(extract(epoch from ${auctions.startsAt}) * 1000)::int8`;
 
-  const conditions: SQL[] = [isNull(auctions.deletedAt) as SQL];
+  const conditions: SQL[] = [isAuctionLive()];
   if (request.status !== undefined) conditions.push(hasStatusAt(request.status, asOf));
   if (cursor !== null) {
     conditions.push(

@@ -1,7 +1,6 @@
-import { auctions, auctionValues, priceDropOf } from '@dutch/db';
+import { type DbTx, insertAuction, lockAuctionRow, priceDropOf, updateAuction, withdrawAuction } from '@dutch/db';
 import { type AuctionDraft, checkChangeable, validateAuction } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
-import { and, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { optionalMember, requireMember } from '../auth/authenticate.ts';
@@ -76,17 +75,8 @@ export function auctionRoutes(ctx: AppContext) {
   const viewer = optionalMember(ctx.tokens);
 
   /** Loads the auction for a seller's change, in the order the contract checks: 404, 403, 409. */
-  async function lockForChange(
-    tx: Parameters<Parameters<typeof ctx.db.transaction>[0]>[0],
-    id: string,
-    memberId: string,
-    now: number,
-  ) {
-    const [row] = await tx
-      .select()
-      .from(auctions)
-      .where(and(eq(auctions.id, id), isNull(auctions.deletedAt)))
-      .for('update');
+  async function lockForChange(tx: DbTx, id: string, memberId: string, now: number) {
+    const row = await lockAuctionRow(tx, id);
     if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
     if (row.sellerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the seller can change this auction.');
     const changeable = checkChangeable({ startsAt: row.startsAt.getTime() }, now);
@@ -110,13 +100,7 @@ export function auctionRoutes(ctx: AppContext) {
       const sellerId = memberIdOf(c);
       const checked = validateAuction(mergeDraft(EMPTY, c.req.valid('json')), now);
       if (!checked.ok) throw fromDomain(checked.error);
-      const [row] = await transactionInTime(c, ctx.db, (tx) =>
-        tx
-          .insert(auctions)
-          .values(auctionValues(uuidv7(), sellerId, checked.value))
-          .returning(),
-      );
-      if (row === undefined) throw new Error('auction insert returned nothing');
+      const row = await transactionInTime(c, ctx.db, (tx) => insertAuction(tx, uuidv7(), sellerId, checked.value));
       await publish(ctx, { type: 'changed', auctionId: row.id });
       c.header('Location', `/auctions/${row.id}`);
       return c.json(auctionView(row, now, sellerId), 201);
@@ -195,13 +179,7 @@ export function auctionRoutes(ctx: AppContext) {
         const current = await lockForChange(tx, id, memberId, now);
         const checked = validateAuction(mergeDraft(draftOf(current), input), now);
         if (!checked.ok) throw fromDomain(checked.error);
-        const { id: _id, sellerId: _seller, ...values } = auctionValues(id, memberId, checked.value);
-        const [updated] = await tx
-          .update(auctions)
-          .set({ ...values, updatedAt: new Date(now) })
-          .where(eq(auctions.id, id))
-          .returning();
-        return updated;
+        return updateAuction(tx, id, memberId, checked.value, now);
       });
       if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
       ctx.auctions.invalidate(id);
@@ -227,10 +205,7 @@ export function auctionRoutes(ctx: AppContext) {
       const now = ctx.clock();
       await transactionInTime(c, ctx.db, async (tx) => {
         await lockForChange(tx, id, memberId, now);
-        await tx
-          .update(auctions)
-          .set({ deletedAt: new Date(now), updatedAt: new Date(now) })
-          .where(eq(auctions.id, id));
+        await withdrawAuction(tx, id, now);
       });
       ctx.auctions.invalidate(id);
       await publish(ctx, { type: 'changed', auctionId: id });
