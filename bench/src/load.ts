@@ -1,7 +1,8 @@
 /**
  * Bids fired with autocannon's programmatic API. Every request picks a random buyer (their
  * real token), a quantity and a fresh Idempotency-Key in setupRequest; every answer's body
- * is kept (2xx and 409) so the run can account for each receipt afterwards.
+ * is kept (2xx and 409) so the run can account for each receipt afterwards, and every bid
+ * refused 409 INSUFFICIENT_POINTS without a receipt is kept so the buyer's points can be checked.
  *
  * Latencies are every response's own time, kept exactly (not autocannon's histogram). For
  * fixed-rate runs (overallRate) we also count what autocannon sent against the schedule:
@@ -41,6 +42,16 @@ export interface Answer {
   readonly quantity: number;
 }
 
+/** A bid refused at once, 409 INSUFFICIENT_POINTS with no receipt: verified against the buyer's points. */
+export interface PointsRefusal {
+  readonly buyer: number;
+  readonly auctionId: string;
+  readonly quantity: number;
+  /** Epoch ms: setupRequest, before the gateway stamped the bid; and the answer's arrival, after. */
+  readonly sentAt: number;
+  readonly answeredAt: number;
+}
+
 export interface Schedule {
   readonly rate: number;
   readonly scheduled: number;
@@ -63,6 +74,8 @@ export interface LoadResult {
   readonly statuses: Readonly<Record<string, number>>;
   /** Error codes of non-2xx answers, e.g. SOLD_OUT. */
   readonly codes: Readonly<Record<string, number>>;
+  /** Non-2xx answers by status and code, e.g. "409 SOLD_OUT": what the verification expects or not. */
+  readonly statusCodes: Readonly<Record<string, number>>;
   readonly transportErrors: number;
   readonly timeouts: number;
   readonly latency: Summary;
@@ -71,6 +84,7 @@ export interface LoadResult {
   readonly answeredAt: Float64Array;
   /** 2xx answers and 409s that name a receipt (the synchronous design's FAILED bids). */
   readonly answers: readonly Answer[];
+  readonly pointsRefusals: readonly PointsRefusal[];
   readonly schedule: Schedule | null;
   /** Cores used per role during the run (see cpu.ts); filled in by the caller. */
   readonly cpu: Readonly<Record<string, number>> | null;
@@ -83,6 +97,7 @@ interface BidContext {
   buyer: number;
   quantity: number;
   auctionId: string;
+  sentAt: number;
 }
 
 const CODE = /"code":"([A-Z_]+)"/;
@@ -93,7 +108,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const body = quantities.map((q) => JSON.stringify({ quantity: q, maxPrice: plan.maxPrice ?? 100 }));
   const statuses: Record<string, number> = {};
   const codes: Record<string, number> = {};
+  const statusCodes: Record<string, number> = {};
   const answers: Answer[] = [];
+  const pointsRefusals: PointsRefusal[] = [];
   const latencies = new Samples();
   const answeredAt = new Samples();
   const sentPerSecond: number[] = [];
@@ -117,6 +134,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       ctx.buyer = buyer;
       ctx.quantity = quantities[pick] as number;
       ctx.auctionId = auctionId;
+      ctx.sentAt = Date.now();
       req.path = `/auctions/${auctionId}/bids`;
       req.headers = {
         authorization: (buyers[buyer] as Buyer).authorization,
@@ -131,11 +149,17 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       const key = String(status);
       statuses[key] = (statuses[key] ?? 0) + 1;
       const accepted = status >= 200 && status < 300;
-      if (!accepted) {
-        const code = CODE.exec(responseBody)?.[1] ?? 'UNKNOWN';
+      const code = accepted ? null : (CODE.exec(responseBody)?.[1] ?? 'UNKNOWN');
+      if (code !== null) {
         codes[code] = (codes[code] ?? 0) + 1;
+        statusCodes[`${key} ${code}`] = (statusCodes[`${key} ${code}`] ?? 0) + 1;
       }
-      if (accepted || (status === 409 && responseBody.includes('"receiptId"'))) {
+      const named = responseBody.includes('"receiptId"');
+      if (status === 409 && !named && code === 'INSUFFICIENT_POINTS') {
+        const { buyer, auctionId, quantity, sentAt } = ctx;
+        pointsRefusals.push({ buyer, auctionId, quantity, sentAt, answeredAt: Date.now() });
+      }
+      if (accepted || (status === 409 && named)) {
         answers.push({
           status,
           body: responseBody,
@@ -194,12 +218,14 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     rps: responses / (durationMs / 1000),
     statuses,
     codes,
+    statusCodes,
     transportErrors: Math.max(transportErrors - result.timeouts, 0),
     timeouts: result.timeouts,
     latency: summarize(latencies.values()),
     latencies: Float64Array.from(latencies.values()),
     answeredAt: Float64Array.from(answeredAt.values()),
     answers,
+    pointsRefusals,
     schedule,
     cpu: null,
   };

@@ -9,6 +9,7 @@ import type { Bench } from './context.ts';
 import { cpuByRole, readCpu } from './cpu.ts';
 import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState, receiptsOf } from './facts.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
+import { unexpectedAnswers } from './refusals.ts';
 import type { SeededAuction } from './seed.ts';
 import { type Bin, logHistogram, round, type Summary, summarize } from './stats.ts';
 
@@ -159,7 +160,11 @@ export async function verifyPhase(
     readonly startPoints: ReadonlyMap<string, number>;
     /** false for the synchronous design (no queue to drain). */
     readonly queued: boolean;
-    readonly expectedStatuses: readonly number[];
+    /**
+     * Answers the phase expects: a status ("202": any answer with it) or a status and code
+     * ("409 INSUFFICIENT_POINTS"). Refusals for points are verified bid by bid.
+     */
+    readonly expected: readonly string[];
   },
 ): Promise<Verified> {
   const ids = phase.auctions.map((a) => a.id);
@@ -178,15 +183,19 @@ export async function verifyPhase(
   const unexpected: Record<string, number> = {};
   let status5xx = 0;
   for (const run of phase.runs) {
-    for (const [status, n] of Object.entries(run.statuses)) {
-      if (Number(status) >= 500) status5xx += n;
-      else if (!phase.expectedStatuses.includes(Number(status))) unexpected[status] = (unexpected[status] ?? 0) + n;
+    for (const [status, n] of Object.entries(run.statuses)) if (Number(status) >= 500) status5xx += n;
+    for (const [key, n] of Object.entries(unexpectedAnswers(run.statuses, run.statusCodes, phase.expected))) {
+      unexpected[key] = (unexpected[key] ?? 0) + n;
     }
   }
+  const refusals = phase.runs.flatMap((r) =>
+    r.pointsRefusals.map(({ buyer, ...rest }) => ({ ...rest, buyerId: bench.buyerIds[buyer] as string })),
+  );
   const checks = verifyOutcome({
     auctions,
     receipts,
     answers,
+    refusals,
     startPoints: phase.startPoints,
     finalPoints,
     unansweredAllowance: phase.runs.reduce((n, r) => n + r.connections, 0),

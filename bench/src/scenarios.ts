@@ -38,6 +38,8 @@ const HOT = { stock: 1_000, perBuyerLimit: 5 } as const;
 const WIDE = { stock: 100_000, perBuyerLimit: 5 } as const;
 /** Spread and sustained buyers get this much more, so points never bind across 200 auctions. */
 const TOP_UP = 1_000_000;
+/** The gateway refuses at once a bid its buyer certainly cannot pay; each one is verified against their points. */
+const POINTS_REFUSED = '409 INSUFFICIENT_POINTS';
 
 function countAccepted(runs: readonly LoadResult[]): number {
   let n = 0;
@@ -89,7 +91,7 @@ function drainOf(receipts: readonly ReceiptRow[], releasedAt: number, observedAt
 async function seedSpread(bench: Bench, stack: Stack, title: string) {
   const sellers = await newSellers(bench, bench.options.spreadAuctions);
   const auctions = await createAuctions(bench.client, sellers, sellers.length, WIDE, title);
-  await chargeAll(bench.client.sql, bench.buyerIds, TOP_UP);
+  await chargeAll(bench.client.sql, bench, bench.buyerIds, TOP_UP);
   await warmUp(bench, stack.url);
   stack.takeWarnings();
   bench.rss.reset();
@@ -120,7 +122,7 @@ export async function measureSync(bench: Bench, results: RunResults, kind: 'hot'
     kind === 'hot'
       ? await createAuctions(bench.client, sellers, 1, HOT, 'sync reference: one hot auction')
       : await createAuctions(bench.client, sellers, count, WIDE, 'sync reference: spread');
-  if (kind === 'spread') await chargeAll(bench.client.sql, bench.buyerIds, TOP_UP);
+  if (kind === 'spread') await chargeAll(bench.client.sql, bench, bench.buyerIds, TOP_UP);
   // Postgres connections per worker: the best of 1, 2, 5, 10 and 20 measured on this machine for
   // each shape. On one hot row a small pool wins (waiters on the row lock only add a lock
   // convoy); across 200 auctions more connections settle in parallel.
@@ -139,7 +141,7 @@ export async function measureSync(bench: Bench, results: RunResults, kind: 'hot'
     runs: [run],
     startPoints,
     queued: false,
-    expectedStatuses: [200, 409],
+    expected: ['200', '409'],
   });
   reportChecks(bench, `synchronous ${kind}`, verified.checks);
   results.verification.push({ phase: `reference (b) synchronous, ${kind}`, checks: verified.checks });
@@ -218,7 +220,7 @@ export async function runBurst(bench: Bench, results: RunResults): Promise<void>
     runs: backlogRuns,
     startPoints,
     queued: true,
-    expectedStatuses: [202],
+    expected: ['202', POINTS_REFUSED],
   });
   reportChecks(bench, 'burst (backlog)', backlogVerified.checks);
   results.verification.push({
@@ -246,7 +248,7 @@ export async function runBurst(bench: Bench, results: RunResults): Promise<void>
     runs: [momentMax],
     startPoints,
     queued: true,
-    expectedStatuses: [202, 409],
+    expected: ['202', '409 SOLD_OUT', POINTS_REFUSED],
   });
   reportChecks(bench, 'burst (live consumers)', momentVerified.checks);
   results.verification.push({ phase: 'burst: one auction, live consumers', checks: momentVerified.checks });
@@ -322,7 +324,7 @@ export async function runSpread(bench: Bench, results: RunResults): Promise<void
     runs: [max],
     startPoints,
     queued: true,
-    expectedStatuses: [202],
+    expected: ['202', POINTS_REFUSED],
   });
   reportChecks(bench, 'spread', verified.checks);
   results.verification.push({ phase: `spread over ${auctions.length} auctions`, checks: verified.checks });
@@ -392,7 +394,13 @@ export async function runSustained(bench: Bench, results: RunResults): Promise<v
   }
   runs.push(run);
   await waitUntilFinal(bench, ids, countAccepted(runs));
-  const verified = await verifyPhase(bench, { auctions, runs, startPoints, queued: true, expectedStatuses: [202] });
+  const verified = await verifyPhase(bench, {
+    auctions,
+    runs,
+    startPoints,
+    queued: true,
+    expected: ['202', POINTS_REFUSED],
+  });
   reportChecks(bench, 'sustained', verified.checks);
   results.verification.push({ phase: `sustained over ${auctions.length} auctions`, checks: verified.checks });
   const inRun = verified.receipts.filter((r) => r.acceptedAt >= run.startedAt);

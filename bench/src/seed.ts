@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AuctionTermsRow, auctions, auctionValues, type DbClient, migrate, type Sql, termsOf } from '@dutch/db';
 import type { AuctionDraft, AuctionTerms } from '@dutch/domain';
+import { encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import postgres from 'postgres';
 import { v4 as uuidv4 } from 'uuid';
 import { issueToken } from '../../apps/gateway/src/auth/tokens.ts';
@@ -75,14 +76,45 @@ export async function createMembers(sql: Sql, points: readonly number[], name = 
   return members.map((m) => ({ id: m.id, token: m.token.token, authorization: `Bearer ${m.token.token}` }));
 }
 
-/** Tops every member up by `amount` points, through the ledger. */
-export async function chargeAll(sql: Sql, ids: readonly string[], amount: number): Promise<void> {
+/**
+ * Tops every member up by `amount` points, through the ledger. As the app does (POST
+ * /members/me/points), each member's `credit` event is published with their row locked and
+ * before the commit: a gateway that already loaded their points bound raises it, instead of
+ * refusing bids they can now pay (409 INSUFFICIENT_POINTS). A failed publish rolls back.
+ */
+export async function chargeAll(
+  sql: Sql,
+  events: { readonly redis: RedisClient; readonly layout: KeyLayout },
+  ids: readonly string[],
+  amount: number,
+): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`update members set points = points + ${amount} where id = any(${[...ids]}::uuid[])`;
+    const updated = await tx<{ id: string }[]>`
+      update members set points = points + ${amount} where id = any(${[...ids]}::uuid[]) returning id`;
+    await publishCredits(
+      events,
+      updated.map((row) => row.id),
+      amount,
+    );
     await tx`
       insert into points_ledger (kind, to_member, amount)
       select 'charge', id, ${amount}::int8 from unnest(${[...ids]}::uuid[]) as t(id)`;
   });
+}
+
+async function publishCredits(
+  { redis, layout }: { readonly redis: RedisClient; readonly layout: KeyLayout },
+  memberIds: readonly string[],
+  amount: number,
+): Promise<void> {
+  const channel = eventsChannel(layout);
+  const pipeline = redis.pipeline();
+  for (const memberId of memberIds) pipeline.publish(channel, encodeEvent({ type: 'credit', memberId, amount }));
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error !== null);
+  if (failed !== undefined || replies.length !== memberIds.length) {
+    throw new Error(`publishing credit events failed: ${String(failed?.[0] ?? 'missing replies')}`);
+  }
 }
 
 export interface AuctionShape {

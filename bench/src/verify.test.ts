@@ -1,5 +1,6 @@
 import { type AuctionTerms, priceAt, type QueuedBid, settleBids } from '@dutch/domain';
 import { describe, expect, it } from 'vitest';
+import { type RefusedBid, unexpectedAnswers } from './refusals.ts';
 import {
   type AnsweredReceipt,
   type AuctionFacts,
@@ -86,6 +87,7 @@ function input(w: ReturnType<typeof world>, overrides: Partial<OutcomeInput> = {
     auctions: [w.facts],
     receipts: w.receipts,
     answers: w.answers,
+    refusals: [],
     startPoints: w.start,
     finalPoints: w.final,
     unansweredAllowance: 0,
@@ -258,6 +260,81 @@ describe('verifyOutcome', () => {
     const check = verifyOutcome(input(w, { transport })).find((c) => c.name.startsWith('every request answered'));
     expect(check?.ok).toBe(false);
     expect(check?.detail).toContain('401 x3');
+  });
+});
+
+describe('bids refused at once, 409 INSUFFICIENT_POINTS', () => {
+  const REFUSAL_CHECK = 'every INSUFFICIENT_POINTS refusal was a bid its buyer could not pay';
+  // b1 buys 2 units (200 points), settled at T0 + 5.
+  const spender = () => world(10, 5, [{ buyer: 'b1', quantity: 2 }], { b1: 300, poor: 150, rich: 10_000 });
+  const refusal = (buyerId: string, quantity: number, at = 10, auctionId = 'a1'): RefusedBid => ({
+    buyerId,
+    auctionId,
+    quantity,
+    sentAt: T0 + at - 2,
+    answeredAt: T0 + at,
+  });
+  const check = (w: ReturnType<typeof world>, refusals: RefusedBid[]) =>
+    verifyOutcome(input(w, { refusals })).find((c) => c.name === REFUSAL_CHECK);
+
+  it('passes the refusal of a buyer whose points were below the cost', () => {
+    const w = spender();
+    expect(failing(verifyOutcome(input(w, { refusals: [refusal('poor', 2), refusal('poor', 5)] })))).toEqual([]);
+    expect(check(w, [refusal('poor', 2)])?.detail).toContain('1 cost more than the buyer had at the start');
+  });
+
+  it('catches the refusal of a buyer who could pay', () => {
+    const w = spender();
+    expect(failing(verifyOutcome(input(w, { refusals: [refusal('rich', 5)] })))).toEqual([REFUSAL_CHECK]);
+    expect(check(w, [refusal('rich', 5)])?.detail).toContain('refused 5 x 100 = 500 with at least 10000 points');
+    // 150 points pay one unit; 300 pay exactly 3 (b1's purchase had not settled at T0 + 2).
+    expect(check(w, [refusal('poor', 1)])?.ok).toBe(false);
+    expect(check(w, [refusal('b1', 3, 2)])?.ok).toBe(false);
+  });
+
+  it("allows a refusal made after the buyer's own purchase settled, not before it", () => {
+    const w = spender();
+    // 300 - 200 = 100 left: 2 units at 100 cannot be paid once the purchase settled (T0 + 5).
+    expect(check(w, [refusal('b1', 2, 10)])?.ok).toBe(true);
+    expect(check(w, [refusal('b1', 2, 10)])?.detail).toContain('1 more than was left');
+    expect(check(w, [refusal('b1', 2, 4)])?.ok).toBe(false);
+  });
+
+  it('judges a refusal stamped across a price step at the highest price it could have had', () => {
+    const w = world(10, 5, [], { b2: 495, b3: 500 });
+    // Sent at 100 a unit, answered at 99: 495 points may or may not have paid 5 units.
+    const across = (buyerId: string): RefusedBid => ({
+      buyerId,
+      auctionId: 'a1',
+      quantity: 5,
+      sentAt: T0 + 59_999,
+      answeredAt: T0 + 60_001,
+    });
+    expect(check(w, [across('b2')])?.ok).toBe(true);
+    expect(check(w, [across('b3')])?.ok).toBe(false);
+  });
+
+  it('catches a refusal on an auction outside the phase', () => {
+    const w = spender();
+    expect(check(w, [refusal('poor', 5, 10, 'elsewhere')])?.ok).toBe(false);
+  });
+});
+
+describe('unexpectedAnswers', () => {
+  const statuses = { '202': 10, '409': 7, '401': 1 };
+  const statusCodes = { '409 INSUFFICIENT_POINTS': 4, '409 SOLD_OUT': 3, '401 UNAUTHORIZED': 1 };
+
+  it('expects a status with any code, or one status and code', () => {
+    expect(unexpectedAnswers(statuses, statusCodes, ['202', '409', '401'])).toEqual({});
+    expect(unexpectedAnswers(statuses, statusCodes, ['202', '409 INSUFFICIENT_POINTS'])).toEqual({
+      '409 SOLD_OUT': 3,
+      '401 UNAUTHORIZED': 1,
+    });
+    expect(unexpectedAnswers(statuses, statusCodes, ['409'])).toEqual({ '202': 10, '401 UNAUTHORIZED': 1 });
+  });
+
+  it('leaves 5xx to their own count', () => {
+    expect(unexpectedAnswers({ '202': 1, '503': 2 }, { '503 UNAVAILABLE': 2 }, ['202'])).toEqual({});
   });
 });
 

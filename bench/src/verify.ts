@@ -7,6 +7,7 @@
  */
 import { type AuctionTerms, type BidOutcome, FINAL_STATUSES, settleBids } from '@dutch/domain';
 import { compareStreamIds } from '@dutch/stream';
+import { judgeRefusals, type RefusedBid, type Spending } from './refusals.ts';
 
 export interface AuctionFacts {
   readonly id: string;
@@ -66,6 +67,8 @@ export interface OutcomeInput {
   readonly auctions: readonly AuctionFacts[];
   readonly receipts: readonly ReceiptRow[];
   readonly answers: readonly AnsweredReceipt[];
+  /** Bids the gateway refused at once, 409 INSUFFICIENT_POINTS (no receipt). */
+  readonly refusals: readonly RefusedBid[];
   /** Every touched member's points before the phase (buyers and sellers). */
   readonly startPoints: ReadonlyMap<string, number>;
   readonly finalPoints: ReadonlyMap<string, number>;
@@ -403,6 +406,8 @@ export function verifyOutcome(input: OutcomeInput): Check[] {
     detail: `${input.audit.length} problems${sample(input.audit)}`,
   });
 
+  checks.push(refusalCheck(input));
+
   const t = input.transport;
   const unexpected = Object.entries(t.unexpected).filter(([, n]) => n > 0);
   checks.push({
@@ -413,4 +418,27 @@ export function verifyOutcome(input: OutcomeInput): Check[] {
       (unexpected.length > 0 ? `, unexpected ${unexpected.map(([s, n]) => `${s} x${n}`).join(', ')}` : ''),
   });
   return checks;
+}
+
+/** 9. Every bid refused INSUFFICIENT_POINTS without a receipt was one its buyer could not pay. */
+function refusalCheck(input: OutcomeInput): Check {
+  const purchases = new Map<string, Spending[]>();
+  for (const r of input.receipts) {
+    if (r.status !== 'PURCHASED') continue;
+    const list = purchases.get(r.buyerId) ?? [];
+    list.push({ total: r.total, settledAt: r.settledAt });
+    purchases.set(r.buyerId, list);
+  }
+  const terms = new Map(input.auctions.map((a) => [a.id, a.terms]));
+  const verdict = judgeRefusals(input.refusals, terms, input.startPoints, purchases);
+  return {
+    name: 'every INSUFFICIENT_POINTS refusal was a bid its buyer could not pay',
+    ok: verdict.wrong.length === 0,
+    detail:
+      `${fmt(input.refusals.length)} bids of ${fmt(verdict.buyers)} buyers refused at once: ` +
+      `${fmt(verdict.belowAtStart)} cost more than the buyer had at the start, ` +
+      `${fmt(verdict.afterSpending)} more than was left after their purchases settled before the answer; ` +
+      `${fmt(verdict.wrong.length)} payable` +
+      sample(verdict.wrong),
+  };
 }
