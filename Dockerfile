@@ -21,8 +21,8 @@ COPY apps/gateway/package.json apps/gateway/
 COPY apps/launcher/package.json apps/launcher/
 COPY apps/web/package.json apps/web/
 COPY bench/package.json bench/
-# postinstall applies scripts/patch-postgres.mjs (an unreleased postgres.js fix) to node_modules.
-COPY scripts/ scripts/
+# postinstall (patch-package) applies patches/ (an unreleased postgres.js fix) to node_modules.
+COPY patches/ patches/
 RUN npm ci --no-audit --no-fund
 
 # 2. The sources, the live page's Vite build (apps/web/page/dist), then the dev

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configOrExit } from '@dutch/config';
-import { migrate } from '@dutch/db';
+import { findPostgresFixProblem, migrate } from '@dutch/db';
 import { handleShutdown, isMessage } from '@dutch/runtime';
 import pino from 'pino';
 import { announceWhenReady } from './announce.ts';
@@ -61,7 +61,8 @@ async function refuseWhatCannotRun({
     checkDependencies(databaseUrl, { url: redisUrl, clusterNodes: redisClusterNodes }, { redisDurability }),
     checkPort(port, host),
   ]);
-  const problems = portProblem === null ? dependencyProblems : [...dependencyProblems, portProblem];
+  const fixProblem = findPostgresFixProblem();
+  const problems = [...dependencyProblems, portProblem, fixProblem].filter((p): p is string => p !== null);
   if (problems.length === 0) return;
   for (const problem of problems) console.error(problem);
   process.exit(1);

@@ -4,7 +4,7 @@ import { ensurePostgresFixed } from './postgres-fix.ts';
 import * as schema from './schema.ts';
 
 // Re-exported so a process can refuse to start before it does anything else (see postgres-fix.ts).
-export { ensurePostgresFixed, PostgresFixMissingError } from './postgres-fix.ts';
+export { ensurePostgresFixed, findPostgresFixProblem, PostgresFixMissingError } from './postgres-fix.ts';
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;

@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /**
  * A transaction whose connection dies under it (Postgres restarted, failed over, or the backend
  * killed): the caller gets an error to retry, and the process lives on. postgres.js 3.4.9 crashed
- * the process here with an uncatchable TypeError (porsager/postgres#1208); scripts/patch-postgres.mjs
+ * the process here with an uncatchable TypeError (porsager/postgres#1208); patches/postgres+3.4.9.patch
  * applies the fix at install. Run in a child process: the crash would take the test runner down.
  */
 const SCENARIO = `

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as runMigrations } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { ensurePostgresFixed } from './postgres-fix.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -13,6 +14,7 @@ const MIGRATION_LOCK = 7_340_101;
  * Safe to run from several processes at once: they take turns on an advisory lock.
  */
 export async function migrate(url: string): Promise<void> {
+  ensurePostgresFixed();
   await ensureDatabase(url);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
