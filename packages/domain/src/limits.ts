@@ -9,3 +9,5 @@ export const MAX_CHARGE = 1_000_000_000;
 export const MAX_PERCENT = 50;
 export const MIN_PERCENT = 1;
 export const MAX_AGE = 150;
+/** The largest request body the API reads. */
+export const MAX_BODY_BYTES = 64 * 1024;
