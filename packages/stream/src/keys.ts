@@ -66,15 +66,3 @@ export function eventsChannel(layout: KeyLayout): string {
 export function allStreamKeys(layout: KeyLayout): string[] {
   return Array.from({ length: layout.shards }, (_, shard) => streamKey(layout, shard));
 }
-
-/**
- * On a single Redis the buyer's claim on an Idempotency-Key also holds the first answer:
- * "<request fingerprint>\n<answer JSON>" (the bid script writes it). On a Redis Cluster the claim
- * holds the fingerprint alone and the answer is the shard's replay record.
- */
-export function decodeIdempotencyRecord(record: string): { fingerprint: string; answerJson: string | null } {
-  const cut = record.indexOf('\n');
-  return cut < 0
-    ? { fingerprint: record, answerJson: null }
-    : { fingerprint: record.slice(0, cut), answerJson: record.slice(cut + 1) };
-}
