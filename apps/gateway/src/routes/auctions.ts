@@ -1,11 +1,3 @@
-import { type DbTx, insertAuction, lockAuctionRow, priceDropOf, updateAuction, withdrawAuction } from '@dutch/db';
-import { type AuctionDraft, checkChangeable, validateAuction } from '@dutch/domain';
-import { createRoute } from '@hono/zod-openapi';
-import { v7 as uuidv7 } from 'uuid';
-import { type AppContext, memberIdOf, publish } from '../app-context.ts';
-import { optionalMember, requireMember } from '../auth/authenticate.ts';
-import { ApiError, fromDomain } from '../api-error.ts';
-import { transactionInTime } from '../http/deadline.ts';
 import {
   AuctionCreate,
   AuctionList,
@@ -14,7 +6,15 @@ import {
   AuctionView,
   errors,
   IdParam,
-} from '../schemas.ts';
+} from '@dutch/contract';
+import { type DbTx, insertAuction, lockAuctionRow, priceDropOf, updateAuction, withdrawAuction } from '@dutch/db';
+import { type AuctionDraft, checkChangeable, validateAuction } from '@dutch/domain';
+import { createRoute } from '@hono/zod-openapi';
+import { v7 as uuidv7 } from 'uuid';
+import { type AppContext, memberIdOf, publish } from '../app-context.ts';
+import { optionalMember, requireMember } from '../auth/authenticate.ts';
+import { ApiError, fromDomain } from '../api-error.ts';
+import { transactionInTime } from '../http/deadline.ts';
 import { type AuctionRow, auctionView } from '../views/auction-view.ts';
 import { listAuctions } from './auction-list.ts';
 import { findAuction } from './find-auction.ts';

@@ -1,9 +1,9 @@
+import { BidAccepted, BidCreate, errors, IDEMPOTENCY_KEY, IdempotencyKeyParameter, IdParam } from '@dutch/contract';
 import { createRoute } from '@hono/zod-openapi';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { placeBid } from '../bids/place-bid.ts';
 import { ApiError } from '../api-error.ts';
-import { BidAccepted, BidCreate, errors, IDEMPOTENCY_KEY, IdempotencyKeyParameter, IdParam } from '../schemas.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 export function bidRoutes(ctx: AppContext) {

@@ -1,3 +1,4 @@
+import { errors, IdParam } from '@dutch/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { AppContext } from '../app-context.ts';
@@ -7,7 +8,6 @@ import { clientAddressOf } from '../http/client-address.ts';
 import type { CachedAuction } from '../cache/auction-cache.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
-import { errors, IdParam } from '../schemas.ts';
 import { auctionView } from '../views/auction-view.ts';
 import { findAuction } from './find-auction.ts';
 import { router } from './router.ts';

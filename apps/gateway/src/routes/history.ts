@@ -1,3 +1,4 @@
+import { errors, ReceiptList, ReceiptListQuery } from '@dutch/contract';
 import { receipts } from '@dutch/db';
 import type { ReceiptStatus } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
@@ -6,7 +7,6 @@ import { z } from 'zod';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { cursorNumber, decodeCursor, encodeCursor } from '../http/cursor.ts';
-import { errors, ReceiptList, ReceiptListQuery } from '../schemas.ts';
 import { type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
 import { type ListCursor, markQueuedRefund, newerFirst, pendingReceiptsOf, queuedRefunds } from './pending-receipts.ts';
 import { bearer, jsonResponse, router } from './router.ts';

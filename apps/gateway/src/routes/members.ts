@@ -1,3 +1,4 @@
+import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '@dutch/contract';
 import { members, memberTokens, pointsLedger } from '@dutch/db';
 import { validateCharge } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
@@ -10,7 +11,6 @@ import { RateLimiter } from '../bids/rate-limiter.ts';
 import { ApiError, fromDomain } from '../api-error.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
-import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '../schemas.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 const memberColumns = {

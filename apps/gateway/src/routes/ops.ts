@@ -1,6 +1,6 @@
+import { ErrorBody } from '@dutch/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../app-context.ts';
-import { ErrorBody } from '../schemas.ts';
 import { jsonResponse, router } from './router.ts';
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 1_000): Promise<string> {

@@ -1,3 +1,4 @@
+import { errors, IdParam, Receipt, RefundAccepted } from '@dutch/contract';
 import { checkRefundable } from '@dutch/domain';
 import { encodeMessage, queueRefund, refundMarksKey, shardOf, streamKey } from '@dutch/stream';
 import { createRoute } from '@hono/zod-openapi';
@@ -5,7 +6,6 @@ import { v4 as uuidv4 } from 'uuid';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { ApiError, fromDomain } from '../api-error.ts';
-import { errors, IdParam, Receipt, RefundAccepted } from '../schemas.ts';
 import { findReceipt } from './find-receipt.ts';
 import { bearer, jsonResponse, router } from './router.ts';
 

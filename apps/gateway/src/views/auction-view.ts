@@ -1,3 +1,4 @@
+import type { AuctionView } from '@dutch/contract';
 import { type auctions, priceDropOf, termsOf } from '@dutch/db';
 import { auctionMomentAt, canSeeStock } from '@dutch/domain';
 
@@ -9,7 +10,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * The contract's auction view at `now`. Stock is shown when the seller chose to show it,
  * and always to the seller.
  */
-export function auctionView(row: AuctionRow, now: number, viewerId: string | null) {
+export function auctionView(row: AuctionRow, now: number, viewerId: string | null): AuctionView {
   const terms = termsOf(row);
   const moment = auctionMomentAt(terms, row.stock, now);
   const seesStock = canSeeStock(row, viewerId);
@@ -36,4 +37,4 @@ export function auctionView(row: AuctionRow, now: number, viewerId: string | nul
   };
 }
 
-export type AuctionView = ReturnType<typeof auctionView>;
+export type { AuctionView };

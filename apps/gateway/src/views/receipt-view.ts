@@ -1,25 +1,12 @@
+import type { Receipt } from '@dutch/contract';
 import type { receipts } from '@dutch/db';
-import type { FailureReason, ReceiptStatus } from '@dutch/domain';
+import type { FailureReason } from '@dutch/domain';
 import type { PendingReceipt } from '@dutch/stream';
 
 export type ReceiptRow = typeof receipts.$inferSelect;
 
-export interface ReceiptView {
-  readonly id: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly sellerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly total: number;
-  readonly status: ReceiptStatus;
-  readonly failureReason?: FailureReason;
-  /** A DUPLICATE_REQUEST: the receipt the first request with the same Idempotency-Key made. */
-  readonly duplicateOf?: string;
-  readonly acceptedAt: string;
-  readonly settledAt?: string;
-  readonly refundedAt?: string;
-}
+/** A receipt as the API shows it: the contract's shape, read-only. */
+export type ReceiptView = Readonly<Receipt>;
 
 export function settledReceiptView(row: ReceiptRow): ReceiptView {
   return {
