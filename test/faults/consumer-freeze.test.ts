@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockClassId } from '../../apps/consumer/src/shard-locks.ts';
-import { prng } from '../load.ts';
-import { bidJobs, openMarket } from '../market.ts';
-import type { EngineProcess } from '../processes.ts';
-import { sleep, waitFor } from '../wait.ts';
+import { lockClassId } from '@dutch/consumer/shard-locks';
+import { bidJobs, openMarket, prng, sleep, waitFor } from '@dutch/testkit';
+import type { EngineProcess } from '@dutch/testkit/servers';
 import {
   burstUntilAnswered,
   type FaultStack,

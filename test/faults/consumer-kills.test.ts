@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burst, prng } from '../load.ts';
-import { bidJobs, openMarket } from '../market.ts';
-import { sleep } from '../wait.ts';
+import { bidJobs, burst, openMarket, prng, sleep } from '@dutch/testkit';
 import {
   type FaultStack,
   pendingAt,

@@ -1,8 +1,6 @@
 import { decodeIdempotencyRecord, idempotencyClaimKey } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedBid, type BidJob, inFlightAt, prng } from '../load.ts';
-import { bidJobs, openMarket } from '../market.ts';
-import { sleep, waitFor } from '../wait.ts';
+import { type AcceptedBid, type BidJob, bidJobs, inFlightAt, openMarket, prng, sleep, waitFor } from '@dutch/testkit';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

@@ -2,20 +2,30 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient, migrate } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, streamKey } from '@dutch/stream';
-import { assertInvariants, type InvariantReport } from '../invariants.ts';
-import { type AcceptedBid, type BidJob, type BurstOptions, type BurstReport, burst } from '../load.ts';
-import type { Market } from '../market.ts';
 import {
+  type AcceptedBid,
+  assertInvariants,
+  type BidJob,
+  burst,
+  type BurstOptions,
+  type BurstReport,
+  type InvariantReport,
+  type Market,
+  waitFor,
+} from '@dutch/testkit';
+import {
+  createSandbox,
   type EngineEnv,
   type EngineProcess,
   type GatewayProcess,
+  type PrivatePostgres,
+  type PrivateRedis,
+  type Sandbox,
   startConsumerProcess,
   startGatewayProcess,
-} from '../processes.ts';
-import { type PrivatePostgres, startPrivatePostgres } from '../servers/postgres-server.ts';
-import { type PrivateRedis, startPrivateRedis } from '../servers/redis-server.ts';
-import { createSandbox, type Sandbox } from '../servers/sandbox.ts';
-import { waitFor } from '../wait.ts';
+  startPrivatePostgres,
+  startPrivateRedis,
+} from '@dutch/testkit/servers';
 
 /** The whole engine as real processes, on a Redis and a PostgreSQL of the test's own. */
 export interface FaultStack {

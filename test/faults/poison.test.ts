@@ -8,10 +8,7 @@ import {
 } from '@dutch/stream';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../invariants.ts';
-import { type AcceptedBid, burst } from '../load.ts';
-import { api, bidJobs, openMarket } from '../market.ts';
-import { waitFor } from '../wait.ts';
+import { type AcceptedBid, api, assertInvariants, bidJobs, burst, openMarket, waitFor } from '@dutch/testkit';
 import { type FaultStack, pendingEntries, reportFigures, settledCount, startFaultStack } from './harness.ts';
 
 /**

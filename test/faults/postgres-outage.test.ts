@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inFlightAt } from '../load.ts';
-import { api, bidJobs, openMarket } from '../market.ts';
-import { sleep, waitFor } from '../wait.ts';
+import { api, bidJobs, inFlightAt, openMarket, sleep, waitFor } from '@dutch/testkit';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

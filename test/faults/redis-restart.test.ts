@@ -1,10 +1,7 @@
 import { allStreamKeys } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../invariants.ts';
-import { burst, inFlightAt } from '../load.ts';
-import { api, bidJobs, openMarket } from '../market.ts';
-import { startConsumerProcess } from '../processes.ts';
-import { sleep, waitFor } from '../wait.ts';
+import { api, bidJobs, burst, checkInvariants, inFlightAt, openMarket, sleep, waitFor } from '@dutch/testkit';
+import { startConsumerProcess } from '@dutch/testkit/servers';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

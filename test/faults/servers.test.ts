@@ -4,10 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PrivatePostgres, pgAnswers, startPrivatePostgres } from '../servers/postgres-server.ts';
-import { type PrivateRedis, startPrivateRedis } from '../servers/redis-server.ts';
-import { createSandbox, type Sandbox } from '../servers/sandbox.ts';
-import { waitFor } from '../wait.ts';
+import {
+  createSandbox,
+  pgAnswers,
+  type PrivatePostgres,
+  type PrivateRedis,
+  type Sandbox,
+  startPrivatePostgres,
+  startPrivateRedis,
+} from '@dutch/testkit/servers';
+import { waitFor } from '@dutch/testkit';
 
 /** The private servers the drills kill and restart: they keep their data as configured, and never outlive a test. */
 let sandbox: Sandbox;
@@ -82,7 +88,7 @@ describe('private PostgreSQL', () => {
 
 describe('cleanup', () => {
   it('a test process that dies without cleaning up leaves no server and no directory behind', async () => {
-    const fixture = fileURLToPath(new URL('../servers/abandon.fixture.ts', import.meta.url));
+    const fixture = fileURLToPath(import.meta.resolve('@dutch/testkit/abandon-fixture'));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => {

@@ -5,7 +5,7 @@ import { connectRedis } from '@dutch/stream';
 import { mountWeb } from '@dutch/web';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
-import { answerClientErrors } from '../apps/gateway/src/http/client-errors.ts';
+import { answerClientErrors } from '@dutch/gateway/client-errors';
 import { startTestConsumer } from './consumers.ts';
 import { createTestDatabase } from './databases.ts';
 import { deleteKeys, randomPrefix } from './redis.ts';

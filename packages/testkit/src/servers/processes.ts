@@ -1,10 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './servers/ports.ts';
-import type { Sandbox } from './servers/sandbox.ts';
+import { freePort } from './ports.ts';
+import type { Sandbox } from './sandbox.ts';
 
-const GATEWAY_SERVER = fileURLToPath(new URL('../apps/gateway/src/server.ts', import.meta.url));
-const CONSUMER_MAIN = fileURLToPath(new URL('../apps/consumer/src/main.ts', import.meta.url));
+// Entry points by package name, so the kit does not depend on where the apps live in the tree.
+const GATEWAY_SERVER = fileURLToPath(import.meta.resolve('@dutch/gateway/server'));
+const CONSUMER_MAIN = fileURLToPath(import.meta.resolve('@dutch/consumer/main'));
 
 /** A gateway (apps/gateway/src/server.ts) or consumer (apps/consumer/src/main.ts) as a real process. */
 export interface EngineProcess {

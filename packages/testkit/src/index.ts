@@ -1,0 +1,18 @@
+/**
+ * What tests share, in-process: each test's own database and Redis key prefix, seeding, a gateway
+ * and consumers started in the test's process, HTTP load bursts and the invariants checked after
+ * them. Private servers and the engine as real processes are in `@dutch/testkit/servers`.
+ */
+export * from './buy-once.ts';
+export * from './consumers.ts';
+export * from './databases.ts';
+export * from './gateway.ts';
+export * from './invariants.ts';
+export * from './load.ts';
+export * from './market.ts';
+export * from './redis.ts';
+export * from './seed.ts';
+export * from './sse.ts';
+export * from './stack.ts';
+export * from './urls.ts';
+export * from './wait.ts';
