@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
-import { freePort } from '../../test/servers/ports.ts';
+import { freePort } from '@dutch/testkit/servers';
 import type { Options } from './options.ts';
 import { RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
 import {

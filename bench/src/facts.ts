@@ -4,7 +4,7 @@
  */
 import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, epochMs, type Sql, termsOf } from '@dutch/db';
 import { allStreamKeys, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
-import { groupInfo } from '../../apps/consumer/src/stream-io.ts';
+import { groupInfo } from '@dutch/consumer/stream-io';
 import type { Answer } from './load.ts';
 import type { AnsweredReceipt, AuctionFacts, QueueState, ReceiptRow } from './verify.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../test/databases.ts';
+import { createTestDatabase } from '@dutch/testkit';
 import { consumerApplicationName, openConsumerConnections } from './connections.ts';
 
 describe("a consumer's connections", () => {

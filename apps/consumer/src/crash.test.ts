@@ -4,12 +4,23 @@ import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
 import { v4 as uuidv4 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consumerEnv, startTestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMembers, enqueue, pointsOf, receiptsOf, stockOf } from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { waitFor } from '../../../test/wait.ts';
+import {
+  bid,
+  consumerEnv,
+  createAuction,
+  createMembers,
+  createTestDatabase,
+  deleteKeys,
+  enqueue,
+  pointsOf,
+  randomPrefix,
+  receiptsOf,
+  redisUrl,
+  startTestConsumer,
+  stockOf,
+  type TestDatabase,
+  waitFor,
+} from '@dutch/testkit';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 

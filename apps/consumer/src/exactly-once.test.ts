@@ -12,21 +12,25 @@ import {
 } from '@dutch/stream';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
 import {
   bid,
   createAuction,
   createMember,
   createMembers,
+  createTestDatabase,
+  deleteKeys,
   enqueue,
   pointsOf,
+  randomPrefix,
   receiptsOf,
+  redisUrl,
+  sleep,
+  startTestConsumer,
   stockOf,
-} from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { sleep, waitFor } from '../../../test/wait.ts';
+  type TestConsumer,
+  type TestDatabase,
+  waitFor,
+} from '@dutch/testkit';
 import { settleAuction } from './settle-auction.ts';
 import { lockClassId } from './shard-locks.ts';
 import { readNew } from './stream-io.ts';

@@ -1,9 +1,14 @@
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, deadLetterKey, pendingReceiptsKey, shardOf, streamKey } from '@dutch/stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { startTestGateway, type TestGateway } from '../../../test/gateway.ts';
-import { sleep, waitFor } from '../../../test/wait.ts';
+import {
+  sleep,
+  startTestConsumer,
+  startTestGateway,
+  type TestConsumer,
+  type TestGateway,
+  waitFor,
+} from '@dutch/testkit';
 
 /**
  * Every receipt a 202 returned reaches a final status, and within an auction settlement order

@@ -3,12 +3,24 @@ import { fileURLToPath } from 'node:url';
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consumerEnv, startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMember, createMembers, enqueue, receiptsOf } from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { sleep, waitFor } from '../../../test/wait.ts';
+import {
+  bid,
+  consumerEnv,
+  createAuction,
+  createMember,
+  createMembers,
+  createTestDatabase,
+  deleteKeys,
+  enqueue,
+  randomPrefix,
+  receiptsOf,
+  redisUrl,
+  sleep,
+  startTestConsumer,
+  type TestConsumer,
+  type TestDatabase,
+  waitFor,
+} from '@dutch/testkit';
 import { lockClassId } from './shard-locks.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

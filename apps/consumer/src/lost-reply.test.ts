@@ -2,12 +2,21 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from 'n
 import { auditLedger } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMembers, enqueue, receiptsOf } from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { waitFor } from '../../../test/wait.ts';
+import {
+  bid,
+  createAuction,
+  createMembers,
+  createTestDatabase,
+  deleteKeys,
+  enqueue,
+  randomPrefix,
+  receiptsOf,
+  redisUrl,
+  startTestConsumer,
+  type TestConsumer,
+  type TestDatabase,
+  waitFor,
+} from '@dutch/testkit';
 
 /**
  * A TCP proxy in front of the real Redis that can cut a connection right after Redis has

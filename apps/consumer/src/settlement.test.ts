@@ -2,21 +2,24 @@ import { auditLedger } from '@dutch/db';
 import type { KeyLayout, RedisClient } from '@dutch/stream';
 import { connectRedis } from '@dutch/stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
 import {
   bid,
   createAuction,
   createMember,
   createMembers,
+  createTestDatabase,
+  deleteKeys,
   enqueue,
   pointsOf,
+  randomPrefix,
   receiptsOf,
+  redisUrl,
   refund,
+  startTestConsumer,
   stockOf,
-} from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
+  type TestConsumer,
+  type TestDatabase,
+} from '@dutch/testkit';
 
 let db: TestDatabase;
 let redis: RedisClient;

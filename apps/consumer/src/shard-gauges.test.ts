@@ -1,12 +1,23 @@
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
 import { v4 as uuidv4 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consumerEnv, startTestConsumer, type TestConsumer } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMember, createMembers, enqueue, type SeededAuction } from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { waitFor } from '../../../test/wait.ts';
+import {
+  bid,
+  consumerEnv,
+  createAuction,
+  createMember,
+  createMembers,
+  createTestDatabase,
+  deleteKeys,
+  enqueue,
+  randomPrefix,
+  redisUrl,
+  type SeededAuction,
+  startTestConsumer,
+  type TestConsumer,
+  type TestDatabase,
+  waitFor,
+} from '@dutch/testkit';
 import { loadConfig } from './config.ts';
 import { openConsumerConnections } from './connections.ts';
 import { createConsumer } from './consumer.ts';

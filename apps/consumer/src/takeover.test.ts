@@ -1,9 +1,16 @@
 import { shardOf } from '@dutch/stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMember, receiptsOf, type SeededAuction } from '../../../test/seed.ts';
-import { sleep } from '../../../test/wait.ts';
+import {
+  bid,
+  createAuction,
+  createMember,
+  createTestDatabase,
+  randomPrefix,
+  receiptsOf,
+  type SeededAuction,
+  sleep,
+  type TestDatabase,
+} from '@dutch/testkit';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
 import { FencedOutError } from './fenced-out-error.ts';
 import { lockOwnedAuction } from './lock-owned-auction.ts';

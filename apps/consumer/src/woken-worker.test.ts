@@ -1,12 +1,19 @@
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, streamKey } from '@dutch/stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consumerEnv } from '../../../test/consumers.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { bid, createAuction, createMember, enqueue } from '../../../test/seed.ts';
-import { redisUrl } from '../../../test/urls.ts';
-import { sleep } from '../../../test/wait.ts';
+import {
+  bid,
+  consumerEnv,
+  createAuction,
+  createMember,
+  createTestDatabase,
+  deleteKeys,
+  enqueue,
+  randomPrefix,
+  redisUrl,
+  sleep,
+  type TestDatabase,
+} from '@dutch/testkit';
 import { loadConfig } from './config.ts';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
 import { FencedOutError } from './fenced-out-error.ts';

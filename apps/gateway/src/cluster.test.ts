@@ -15,12 +15,17 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buyOnceOverHttp } from '../../../test/buy-once.ts';
-import { type Reply, startTestGateway, type TestGateway } from '../../../test/gateway.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { type ClusterNode, type RedisCluster, startRedisCluster } from '../../../test/redis-cluster.ts';
-import { waitFor } from '../../../test/wait.ts';
-import { deadLetter } from '../../consumer/src/dead-letter.ts';
+import {
+  buyOnceOverHttp,
+  deleteKeys,
+  randomPrefix,
+  type Reply,
+  startTestGateway,
+  type TestGateway,
+  waitFor,
+} from '@dutch/testkit';
+import { type ClusterNode, type RedisCluster, startRedisCluster } from '@dutch/testkit/servers';
+import { deadLetter } from '@dutch/consumer/dead-letter';
 
 /**
  * The gateway and a consumer on a real three-master Redis Cluster (ioredis `Cluster`): shards
@@ -357,7 +362,7 @@ describe('on a Redis Cluster', () => {
 });
 
 const START = fileURLToPath(import.meta.resolve('@dutch/launcher/start'));
-const CONSUMER_MAIN = fileURLToPath(new URL('../../consumer/src/main.ts', import.meta.url));
+const CONSUMER_MAIN = fileURLToPath(import.meta.resolve('@dutch/consumer/main'));
 
 interface Launched {
   readonly child: ChildProcess;

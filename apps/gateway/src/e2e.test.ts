@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../../../test/stack.ts';
-import { waitFor } from '../../../test/wait.ts';
+import { type Stack, startStack, waitFor } from '@dutch/testkit';
 
 let stack: Stack;
 let base: string;

@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@dutch/config';
 import { connectRedis, type RedisClient } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateRedis } from '../../../test/servers/redis-server.ts';
-import { createSandbox, type Sandbox } from '../../../test/servers/sandbox.ts';
-import { adminUrl } from '../../../test/urls.ts';
+import { createSandbox, type Sandbox, startPrivateRedis } from '@dutch/testkit/servers';
+import { adminUrl } from '@dutch/testkit';
 import { loadConfig } from './config.ts';
 import { checkRedisDurability, durabilityOf, type RedisDurability } from './redis-durability.ts';
 

@@ -3,9 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isMessage, type MessageOf } from '@dutch/runtime';
 import { connectRedis } from '@dutch/stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { redisUrl } from '../../../test/urls.ts';
+import { createTestDatabase, deleteKeys, randomPrefix, redisUrl } from '@dutch/testkit';
 
 const START = fileURLToPath(new URL('./start.ts', import.meta.url));
 const cleanups: (() => Promise<void>)[] = [];

@@ -6,11 +6,16 @@ import { FATAL_EXIT_CODE } from '@dutch/runtime';
 import { connectRedis } from '@dutch/stream';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buyOnceOverHttp } from '../../../test/buy-once.ts';
-import { createTestDatabase } from '../../../test/databases.ts';
-import { deleteKeys, randomPrefix } from '../../../test/redis.ts';
-import { adminUrl, databaseUrl, redisUrl } from '../../../test/urls.ts';
-import { waitFor } from '../../../test/wait.ts';
+import {
+  adminUrl,
+  buyOnceOverHttp,
+  createTestDatabase,
+  databaseUrl,
+  deleteKeys,
+  randomPrefix,
+  redisUrl,
+  waitFor,
+} from '@dutch/testkit';
 
 const START = fileURLToPath(new URL('./start.ts', import.meta.url));
 const SERVER = fileURLToPath(import.meta.resolve('@dutch/gateway/server'));

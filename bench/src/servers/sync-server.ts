@@ -19,7 +19,7 @@ import {
 import { type AuctionTerms, admitBid, HELD_STATUSES, settleBids } from '@dutch/domain';
 import { Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
-import { bearerOf, parseToken, secretMatches } from '../../../apps/gateway/src/auth/tokens.ts';
+import { bearerOf, parseToken, secretMatches } from '@dutch/gateway/auth-tokens';
 import { runCluster } from './cluster.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

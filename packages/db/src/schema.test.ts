@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/databases.ts';
-import { createAuction, createMember } from '../../../test/seed.ts';
-import { adminUrl, databaseUrl } from '../../../test/urls.ts';
+import {
+  adminUrl,
+  createAuction,
+  createMember,
+  createTestDatabase,
+  databaseUrl,
+  type TestDatabase,
+} from '@dutch/testkit';
 import { migrate } from './migrate.ts';
 import { dropDatabase } from './sql/manage-databases.ts';
 

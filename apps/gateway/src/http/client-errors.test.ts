@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../../../../test/stack.ts';
+import { type Stack, startStack } from '@dutch/testkit';
 
 let stack: Stack;
 beforeAll(async () => {

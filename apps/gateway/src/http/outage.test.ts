@@ -1,9 +1,8 @@
 import { connectRedis } from '@dutch/stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../../../packages/db/src/client.ts';
-import { randomPrefix } from '../../../../test/redis.ts';
-import { redisUrl } from '../../../../test/urls.ts';
+import { createDb } from '@dutch/db';
+import { randomPrefix, redisUrl } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { loadConfig } from '../config.ts';
 

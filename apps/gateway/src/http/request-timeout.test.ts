@@ -1,7 +1,6 @@
 import { auditLedger } from '@dutch/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { waitFor } from '../../../../test/wait.ts';
+import { type Reply, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 
 /**
  * A request that outlives REQUEST_TIMEOUT_MS is answered 503 ("retry it"), so its work must

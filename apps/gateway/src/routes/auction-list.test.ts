@@ -2,7 +2,7 @@ import { auctions, termsOf } from '@dutch/db';
 import { type AuctionStatus, priceAt, statusAt } from '@dutch/domain';
 import { isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+import { type Reply, startTestGateway, type TestGateway } from '@dutch/testkit';
 
 let t: TestGateway;
 let seller: { id: string; token: string };

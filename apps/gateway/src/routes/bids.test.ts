@@ -1,7 +1,6 @@
 import { shardOf, streamKey } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { waitFor } from '../../../../test/wait.ts';
+import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 
 let t: TestGateway;
 beforeAll(async () => {

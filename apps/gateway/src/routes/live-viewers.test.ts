@@ -1,9 +1,6 @@
 import { auctions, type Db } from '@dutch/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { readSseEvents } from '../../../../test/sse.ts';
-import { startStack } from '../../../../test/stack.ts';
-import { waitFor } from '../../../../test/wait.ts';
+import { readSseEvents, startStack, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 
 /** Reads of the auctions table through the gateway's drizzle handle (the real database, counted). */
 let auctionReads = 0;

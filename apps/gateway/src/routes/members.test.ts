@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+import { startTestGateway, type TestGateway } from '@dutch/testkit';
 
 let t: TestGateway;
 beforeAll(async () => {

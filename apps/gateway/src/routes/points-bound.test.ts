@@ -2,8 +2,7 @@ import { createDb } from '@dutch/db';
 import { connectRedis, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { redisUrl } from '../../../../test/urls.ts';
+import { redisUrl, startTestGateway, type TestGateway } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { parseToken } from '../auth/tokens.ts';
 

@@ -1,9 +1,7 @@
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, refundMarksKey, shardOf, streamKey } from '@dutch/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestConsumer, type TestConsumer } from '../../../../test/consumers.ts';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { waitFor } from '../../../../test/wait.ts';
+import { startTestConsumer, startTestGateway, type TestConsumer, type TestGateway, waitFor } from '@dutch/testkit';
 
 let t: TestGateway;
 let settler: TestConsumer;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
+import { startTestGateway, type TestGateway } from '@dutch/testkit';
 
 /**
  * SQL injection in every string field and query parameter: stored verbatim (names, titles,

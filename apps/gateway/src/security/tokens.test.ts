@@ -2,10 +2,8 @@ import { Writable } from 'node:stream';
 import { connectRedis } from '@dutch/stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../../../packages/db/src/client.ts';
-import { startTestGateway, type TestGateway } from '../../../../test/gateway.ts';
-import { redisUrl } from '../../../../test/urls.ts';
-import { waitFor } from '../../../../test/wait.ts';
+import { createDb } from '@dutch/db';
+import { redisUrl, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { loadConfig } from '../config.ts';
 

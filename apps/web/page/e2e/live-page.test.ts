@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '../../../../test/stack.ts';
+import { startStack } from '@dutch/testkit';
 import { assertChromium, launchBrowser, type TestBrowser } from './browser.ts';
 import {
   chargePoints,

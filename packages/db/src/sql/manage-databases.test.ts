@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { adminUrl } from '@dutch/testkit';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { adminUrl } from '../../../../test/urls.ts';
 import { createDatabase, dropDatabase } from './manage-databases.ts';
 
 const exists = async (name: string) => {

@@ -1,8 +1,7 @@
 import { receiptAfterGivingUp } from '@dutch/domain';
+import { createAuction, createMember, createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/databases.ts';
-import { createAuction, createMember } from '../../../../test/seed.ts';
 import { giveUpRefund } from './give-up-refund.ts';
 import { insertReceipts, type NewReceipt } from './insert-receipts.ts';
 import { lockAuction } from './lock-auction.ts';
