@@ -1,25 +1,16 @@
 import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '@dutch/contract';
-import { members, memberTokens, pointsLedger } from '@dutch/db';
+import { addPoints, appendCharge, findMember, insertMember, insertToken, revokeToken } from '@dutch/db';
 import { validateCharge } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
-import { eq, sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
+import { ApiError, fromDomain } from '../api-error.ts';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { issueToken } from '../auth/tokens.ts';
 import { RateLimiter } from '../bids/rate-limiter.ts';
-import { ApiError, fromDomain } from '../api-error.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
-
-const memberColumns = {
-  id: members.id,
-  name: members.name,
-  points: members.points,
-  age: members.age,
-  gender: members.gender,
-};
 
 const noMember = () => new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
 
@@ -51,15 +42,9 @@ export function memberRoutes(ctx: AppContext) {
       }
       const token = issueToken();
       const id = uuidv4();
-      const member = await transactionInTime(c, ctx.db, async (tx) => {
-        const [row] = await tx
-          .insert(members)
-          .values({ id, name: body.name, age: body.age ?? null, gender: body.gender ?? null })
-          .returning(memberColumns);
-        await tx.insert(memberTokens).values({ id: token.tokenId, memberId: id, secretHash: token.secretHash });
-        return row;
-      });
-      if (member === undefined) throw new Error('member insert returned nothing');
+      const member = await transactionInTime(c, ctx.db, (tx) =>
+        insertMember(tx, { id, name: body.name, age: body.age ?? null, gender: body.gender ?? null }, token),
+      );
       return c.json({ ...member, token: token.token }, 201);
     },
   );
@@ -75,10 +60,7 @@ export function memberRoutes(ctx: AppContext) {
       responses: { 200: jsonResponse(Member, 'The member'), ...errors(401) },
     }),
     async (c) => {
-      const [row] = await ctx.db
-        .select(memberColumns)
-        .from(members)
-        .where(eq(members.id, memberIdOf(c)));
+      const row = await findMember(ctx.db, memberIdOf(c));
       if (row === undefined) throw noMember();
       return c.json(row, 200);
     },
@@ -100,16 +82,12 @@ export function memberRoutes(ctx: AppContext) {
       if (!charge.ok) throw fromDomain(charge.error);
       const memberId = memberIdOf(c);
       const points = await transactionInTime(c, ctx.db, async (tx) => {
-        const [row] = await tx
-          .update(members)
-          .set({ points: sql`${members.points} + ${charge.value}` })
-          .where(eq(members.id, memberId))
-          .returning({ points: members.points });
+        const after = await addPoints(tx, memberId, charge.value);
         // Published with the row locked and before the commit, so no gateway's bound of this
         // member's points misses it (auth/points-bounds.ts); a failed publish rolls back.
-        if (row !== undefined) await publish(ctx, { type: 'credit', memberId, amount: charge.value });
-        await tx.insert(pointsLedger).values({ kind: 'charge', toMember: memberId, amount: charge.value });
-        return row?.points;
+        if (after !== undefined) await publish(ctx, { type: 'credit', memberId, amount: charge.value });
+        await appendCharge(tx, memberId, charge.value);
+        return after;
       });
       if (points === undefined) throw noMember();
       return c.json({ points }, 200);
@@ -128,9 +106,7 @@ export function memberRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const token = issueToken();
-      await transactionInTime(c, ctx.db, (tx) =>
-        tx.insert(memberTokens).values({ id: token.tokenId, memberId: memberIdOf(c), secretHash: token.secretHash }),
-      );
+      await transactionInTime(c, ctx.db, (tx) => insertToken(tx, memberIdOf(c), token));
       return c.json({ token: token.token }, 201);
     },
   );
@@ -147,12 +123,7 @@ export function memberRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const tokenId = c.get('member')?.tokenId as string;
-      await transactionInTime(c, ctx.db, (tx) =>
-        tx
-          .update(memberTokens)
-          .set({ revokedAt: new Date(ctx.clock()) })
-          .where(eq(memberTokens.id, tokenId)),
-      );
+      await transactionInTime(c, ctx.db, (tx) => revokeToken(tx, tokenId, ctx.clock()));
       ctx.tokens.forget(tokenId);
       await publish(ctx, { type: 'token-revoked', tokenId });
       return c.body(null, 204);

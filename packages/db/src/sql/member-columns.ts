@@ -1,0 +1,12 @@
+import { members } from '../schema.ts';
+
+/** A member as the API shows it. */
+export const MEMBER_COLUMNS = {
+  id: members.id,
+  name: members.name,
+  points: members.points,
+  age: members.age,
+  gender: members.gender,
+};
+
+export type MemberRow = Pick<typeof members.$inferSelect, 'id' | 'name' | 'points' | 'age' | 'gender'>;
