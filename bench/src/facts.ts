@@ -2,20 +2,12 @@
  * What verification reads back after a phase: the receipts, auctions and balances in
  * Postgres, auditLedger()'s findings, and what is left in Redis.
  */
-import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, epochMs, type Sql, termsOf } from '@dutch/db';
-import { allStreamKeys, type KeyLayout, pendingReceiptsKey, type RedisClient } from '@dutch/stream';
 import { groupInfo } from '@dutch/consumer/stream-io';
+import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, type Sql, termsOf } from '@dutch/db';
+import { allStreamKeys, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { countPendingReceipts } from '@dutch/testkit/receipts';
 import type { Answer } from './load.ts';
-import type { AnsweredReceipt, AuctionFacts, QueueState, ReceiptRow } from './verify.ts';
-
-export async function receiptsOf(sql: Sql, auctionIds: readonly string[]): Promise<ReceiptRow[]> {
-  return sql<ReceiptRow[]>`
-    select id, auction_id as "auctionId", buyer_id as "buyerId", seller_id as "sellerId", quantity,
-           unit_price as "unitPrice", total, status, failure_reason as "failureReason",
-           ${sql.unsafe(epochMs('accepted_at'))} as "acceptedAt", ${sql.unsafe(epochMs('settled_at'))} as "settledAt",
-           stream_id as "streamId", settle_seq as "settleSeq"
-    from receipts where auction_id = any(${[...auctionIds]}::uuid[])`;
-}
+import type { AnsweredReceipt, AuctionFacts, QueueState } from './verify.ts';
 
 export async function auctionFacts(sql: Sql, auctionIds: readonly string[]): Promise<AuctionFacts[]> {
   const rows = await sql<(AuctionTermsRow & { id: string; stock: number })[]>`
@@ -45,35 +37,13 @@ export async function queueDepth(redis: RedisClient, layout: KeyLayout): Promise
   return { lag, pending };
 }
 
-/** Pending-receipt keys left for the given receipts (each key checked with EXISTS, pipelined). */
-export async function pendingReceiptsLeft(
-  redis: RedisClient,
-  layout: KeyLayout,
-  receipts: readonly { receiptId: string; auctionId: string }[],
-  shardOf: (auctionId: string) => number,
-): Promise<number> {
-  let left = 0;
-  for (let i = 0; i < receipts.length; i += 5_000) {
-    const pipeline = redis.pipeline();
-    for (const r of receipts.slice(i, i + 5_000)) {
-      pipeline.hexists(pendingReceiptsKey(layout, shardOf(r.auctionId)), r.receiptId);
-    }
-    for (const [error, exists] of (await pipeline.exec()) ?? []) {
-      if (error) throw error;
-      left += Number(exists);
-    }
-  }
-  return left;
-}
-
 export async function queueState(
   redis: RedisClient,
   layout: KeyLayout,
   answers: readonly AnsweredReceipt[],
-  shardOf: (auctionId: string) => number,
 ): Promise<QueueState> {
   const depth = await queueDepth(redis, layout);
-  const pendingReceiptKeys = await pendingReceiptsLeft(redis, layout, answers, shardOf);
+  const pendingReceiptKeys = await countPendingReceipts(redis, layout, answers);
   return { pendingReceiptKeys, ...depth };
 }
 

@@ -4,10 +4,11 @@
  */
 import { auditLedger } from '@dutch/db';
 import postgres from 'postgres';
-import { pointsOf } from '../../test/seed.ts';
+import { receiptsOf } from '@dutch/testkit/receipts';
+import { pointsOf } from '@dutch/testkit/seed';
 import type { Bench } from './context.ts';
 import { cpuByRole, readCpu } from './cpu.ts';
-import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState, receiptsOf } from './facts.ts';
+import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState } from './facts.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
 import { unexpectedAnswers } from './refusals.ts';
 import type { SeededAuction } from './seed.ts';
@@ -179,7 +180,7 @@ export async function verifyPhase(
     auditLedger(sql, { auctionIds: ids }),
   ]);
   const finalPoints = await pointsOf(sql, [...phase.startPoints.keys()]);
-  const queue = phase.queued ? await queueState(bench.redis, bench.layout, answers, bench.shardOf) : null;
+  const queue = phase.queued ? await queueState(bench.redis, bench.layout, answers) : null;
   const unexpected: Record<string, number> = {};
   let status5xx = 0;
   for (const run of phase.runs) {

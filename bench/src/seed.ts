@@ -9,7 +9,7 @@ import type { AuctionDraft, AuctionTerms } from '@dutch/domain';
 import { encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import postgres from 'postgres';
 import { v4 as uuidv4 } from 'uuid';
-import { issueToken } from '../../apps/gateway/src/auth/tokens.ts';
+import { issueToken } from '@dutch/gateway/auth-tokens';
 
 export interface Buyer {
   readonly id: string;

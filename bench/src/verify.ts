@@ -7,6 +7,7 @@
  */
 import { type AuctionTerms, type BidOutcome, FINAL_STATUSES, settleBids } from '@dutch/domain';
 import { compareStreamIds } from '@dutch/stream';
+import type { ReceiptRow } from '@dutch/testkit/receipts';
 import { judgeRefusals, type RefusedBid, type Spending } from './refusals.ts';
 
 export interface AuctionFacts {
@@ -16,22 +17,7 @@ export interface AuctionFacts {
   readonly stock: number;
 }
 
-export interface ReceiptRow {
-  readonly id: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly sellerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly total: number;
-  readonly status: string;
-  readonly failureReason: string | null;
-  /** Epoch ms. */
-  readonly acceptedAt: number;
-  readonly settledAt: number;
-  readonly streamId: string;
-  readonly settleSeq: number;
-}
+export type { ReceiptRow };
 
 /** A receipt as the client saw it in a 2xx (or, from the synchronous design, a 409) answer. */
 export interface AnsweredReceipt {

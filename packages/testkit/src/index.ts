@@ -10,6 +10,7 @@ export * from './gateway.ts';
 export * from './invariants.ts';
 export * from './load.ts';
 export * from './market.ts';
+export * from './receipts.ts';
 export * from './redis.ts';
 export * from './seed.ts';
 export * from './sse.ts';

@@ -5,13 +5,12 @@ import {
   compareStreamIds,
   deadLetterKey,
   type KeyLayout,
-  pendingReceiptsKey,
   type RedisClient,
-  shardOf,
   streamKey,
 } from '@dutch/stream';
 import { expect } from 'vitest';
 import type { AcceptedBid } from './load.ts';
+import { countPendingReceipts } from './receipts.ts';
 
 export interface InvariantInput {
   readonly sql: Sql;
@@ -269,11 +268,7 @@ async function redisLeftovers(
   if (deadLetters !== (redis.deadLetters ?? 0)) {
     problems.push(`${deadLetters} entries dead-lettered, expected ${redis.deadLetters ?? 0}`);
   }
-  const pipeline = client.pipeline();
-  for (const bid of accepted) {
-    pipeline.hexists(pendingReceiptsKey(layout, shardOf(bid.auctionId, layout.shards)), bid.receiptId);
-  }
-  const left = ((await pipeline.exec()) ?? []).filter(([, n]) => n === 1).length;
+  const left = await countPendingReceipts(client, layout, accepted);
   if (left > 0) problems.push(`${left} settled receipts still have a pending copy in Redis`);
   return problems;
 }

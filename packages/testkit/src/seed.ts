@@ -112,24 +112,6 @@ export async function enqueue(
   });
 }
 
-export async function receiptsOf(sql: Sql, auctionId: string) {
-  return sql<
-    {
-      id: string;
-      buyerId: string;
-      status: string;
-      failureReason: string | null;
-      quantity: number;
-      total: number;
-      settleSeq: number;
-      streamId: string;
-    }[]
-  >`
-    select id, buyer_id as "buyerId", status, failure_reason as "failureReason", quantity, total,
-           settle_seq as "settleSeq", stream_id as "streamId"
-    from receipts where auction_id = ${auctionId} order by settle_seq`;
-}
-
 export async function pointsOf(sql: Sql, ids: readonly string[]): Promise<Map<string, number>> {
   const rows = await sql<
     { id: string; points: number }[]
