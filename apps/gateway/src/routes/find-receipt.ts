@@ -1,4 +1,4 @@
-import { type Db, receipts } from '@dutch/db';
+import { type Db, findReceiptRow } from '@dutch/db';
 import {
   decodePendingReceipt,
   type KeyLayout,
@@ -8,13 +8,7 @@ import {
   refundMarksKey,
   shardOf,
 } from '@dutch/stream';
-import { eq } from 'drizzle-orm';
-import { pendingReceiptView, type ReceiptRow, type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
-
-async function settledRow(db: Db, id: string): Promise<ReceiptRow | undefined> {
-  const [row] = await db.select().from(receipts).where(eq(receipts.id, id));
-  return row;
-}
+import { pendingReceiptView, type ReceiptView, settledReceiptView } from '../views/receipt-view.ts';
 
 /** A receipt from its Redis copy: PENDING, or FAILED when the consumer gave up on it and kept the copy as its record. */
 export function redisReceiptView(copy: PendingReceipt): ReceiptView {
@@ -47,7 +41,7 @@ export async function findReceipt(
   layout: KeyLayout,
   id: string,
 ): Promise<ReceiptView | null> {
-  const settled = await settledRow(db, id);
+  const settled = await findReceiptRow(db, id);
   if (settled !== undefined) return withRefundMark(redis, layout, settledReceiptView(settled));
   const copies = await Promise.all(
     Array.from({ length: layout.shards }, (_, shard) => redis.hget(pendingReceiptsKey(layout, shard), id)),
@@ -56,6 +50,6 @@ export async function findReceipt(
     const pending = decodePendingReceipt(copy);
     if (pending !== null && pending.id === id) return redisReceiptView(pending);
   }
-  const late = await settledRow(db, id);
+  const late = await findReceiptRow(db, id);
   return late === undefined ? null : withRefundMark(redis, layout, settledReceiptView(late));
 }

@@ -6,6 +6,7 @@ export * from './fence.ts';
 export * from './find-bid-auctions.ts';
 export * from './find-keyed-receipts.ts';
 export * from './find-member.ts';
+export * from './find-receipt.ts';
 export * from './find-settled-receipt-ids.ts';
 export * from './find-token.ts';
 export * from './give-up-refund.ts';
