@@ -5,9 +5,10 @@ export interface SseEvent {
   readonly data: any;
 }
 
-/** Reads an SSE response as it arrives: its events, parsed, until closed. */
+/** Reads an SSE response as it arrives: its events, parsed, and its comment lines (heartbeats), until closed. */
 export function readSseEvents(response: Response) {
   const events: SseEvent[] = [];
+  const comments: string[] = [];
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -20,6 +21,7 @@ export function readSseEvents(response: Response) {
       while (end >= 0) {
         const fields = new Map<string, string>();
         for (const line of buffer.slice(0, end).split('\n')) {
+          if (line.startsWith(':')) comments.push(line);
           const at = line.indexOf(': ');
           if (at > 0) fields.set(line.slice(0, at), line.slice(at + 2));
         }
@@ -31,5 +33,5 @@ export function readSseEvents(response: Response) {
       }
     }
   })();
-  return { events, pump, close: () => reader.cancel().catch(() => {}) };
+  return { events, comments, pump, close: () => reader.cancel().catch(() => {}) };
 }

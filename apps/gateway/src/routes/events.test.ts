@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { readSseEvents as readEvents, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -8,48 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface SseEvent {
-  readonly event: string;
-  readonly id: string;
-  readonly data: any;
-}
-
-/** Reads an SSE response as it arrives: events, and the comment lines (heartbeats). */
-function readEvents(response: Response) {
-  const events: SseEvent[] = [];
-  const comments: string[] = [];
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const fields = new Map<string, string>();
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) comments.push(line);
-          const at = line.indexOf(': ');
-          if (at > 0) fields.set(line.slice(0, at), line.slice(at + 2));
-        }
-        if (fields.has('event')) {
-          events.push({
-            event: fields.get('event') as string,
-            id: fields.get('id') ?? '',
-            data: JSON.parse(fields.get('data') ?? 'null'),
-          });
-        }
-        end = buffer.indexOf('\n\n');
-      }
-    }
-  })();
-  return { events, comments, close: () => reader.cancel(), pump };
-}
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -175,18 +133,27 @@ describe('GET /auctions/:id/events', () => {
     const seller = await t.signUp('seller');
     const auction = await t.createAuction(seller.token);
     const [viewersBefore, feedsBefore, connectionsBefore] = [
-      t.gateway.feeds.viewers(),
-      t.gateway.feeds.feedCount(),
+      await gauge('dutch_sse_viewers'),
+      await gauge('dutch_live_feeds'),
       t.gateway.connections.size,
     ];
     const streams = await Promise.all(Array.from({ length: 5 }, () => openStream(auction.id)));
-    await waitFor(async () => t.gateway.feeds.viewers(auction.id) === 5, 5_000, 'five viewers');
+    await waitFor(async () => (await gauge('dutch_sse_viewers')) === viewersBefore + 5, 5_000, 'five viewers');
     expect(t.gateway.connections.size).toBe(connectionsBefore + 5);
-    expect(t.gateway.feeds.feedCount()).toBe(feedsBefore + 1);
+    expect(await gauge('dutch_live_feeds')).toBe(feedsBefore + 1);
     await Promise.all(streams.map((s) => s.close()));
-    await waitFor(async () => t.gateway.feeds.viewers(auction.id) === 0, 5_000, 'every viewer gone');
-    expect(t.gateway.feeds.viewers()).toBe(viewersBefore);
-    expect(t.gateway.feeds.feedCount()).toBe(feedsBefore);
+    await waitFor(async () => (await gauge('dutch_sse_viewers')) === viewersBefore, 5_000, 'every viewer gone');
+    expect(await gauge('dutch_sse_viewers')).toBe(viewersBefore);
+    expect(await gauge('dutch_live_feeds')).toBe(feedsBefore);
     expect(t.gateway.connections.size).toBe(connectionsBefore);
   });
 });
+
+/** A gauge of this gateway as an operator reads it, on /metrics. */
+async function gauge(name: string): Promise<number> {
+  const reply = await t.request('GET', '/metrics');
+  const line = String(reply.body)
+    .split('\n')
+    .find((sample) => sample.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
