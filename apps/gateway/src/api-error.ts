@@ -1,4 +1,4 @@
-import type { DomainError, ErrorCode, Violation } from '@dutch/domain';
+import { type DomainError, type ErrorCode, MAX_BODY_BYTES, type Violation } from '@dutch/domain';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -16,6 +16,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+/** The 413's message, whether our limit or hono's own body parser refuses the body. */
+export const TOO_LARGE_MESSAGE = `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`;
 
 export function fromDomain(error: DomainError): ApiError {
   return error.code === 'INVALID_REQUEST'
@@ -99,7 +102,7 @@ export function handleError(logger: Logger) {
     }
     if (error instanceof HTTPException) {
       const code = HTTP_CODES[error.status] ?? (error.status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_REQUEST');
-      const message = code === 'PAYLOAD_TOO_LARGE' ? 'The request body is larger than 64 KB.' : error.message || code;
+      const message = code === 'PAYLOAD_TOO_LARGE' ? TOO_LARGE_MESSAGE : error.message || code;
       return c.json(errorBody(code, message), statusOf(code));
     }
     if (isOutage(error)) {

@@ -1,5 +1,5 @@
 import type { Db, Sql } from '@dutch/db';
-import { eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { defineQueueBid, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
@@ -7,7 +7,6 @@ import pino, { type Logger } from 'pino';
 import type { AppContext } from './app-context.ts';
 import { PointsBounds } from './auth/points-bounds.ts';
 import { TokenCache } from './auth/token-cache.ts';
-import { defineQueueBid } from './bids/queue-bid.ts';
 import { RateLimiter } from './bids/rate-limiter.ts';
 import type { GatewayConfig } from './config.ts';
 import { errorBody, handleError } from './api-error.ts';
@@ -56,8 +55,6 @@ export interface Gateway {
   /** Ends live streams and the subscription; the caller closes the connections it gave. */
   close(): Promise<void>;
 }
-
-const BODY_LIMIT = 64 * 1024;
 
 /** The in-process parts one gateway shares across requests, before any HTTP is wired. */
 interface Parts {
@@ -109,7 +106,7 @@ function createParts(deps: AppDeps): Parts {
   const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
   const points = new PointsBounds(() => hub.isSubscribed());
   hub.onLoss(() => points.forgetAll());
-  const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id));
+  const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
   defineQueueBid(deps.redis);
 
   const context: AppContext = {
@@ -160,7 +157,7 @@ function useMiddleware(app: OpenAPIHono<HonoEnv>, { config, logger, metrics }: A
   const pageHeaders = secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false });
   app.use('/docs', pageHeaders);
   app.use('/docs/*', pageHeaders);
-  app.use(limitBody(BODY_LIMIT));
+  app.use(limitBody());
   // 503 past REQUEST_TIMEOUT_MS; a write that has not begun to commit by then rolls back (see deadline.ts).
   const limitTime = requestTimeout(config.requestTimeoutMs);
   app.use(

@@ -1,4 +1,4 @@
-import { MAX_STOCK } from '@dutch/domain';
+import { IDEMPOTENCY_KEY, MAX_STOCK } from '@dutch/domain';
 import { z } from '@hono/zod-openapi';
 import { instant, int, uuid } from './common.ts';
 
@@ -14,9 +14,6 @@ export const BidAccepted = z
     unitPrice: z.number().int(),
   })
   .openapi('BidAccepted');
-
-/** 1-255 visible ASCII characters. */
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * The Idempotency-Key header, for the OpenAPI document. It is read by hand on the bid path: a

@@ -9,5 +9,7 @@ export const MAX_CHARGE = 1_000_000_000;
 export const MAX_PERCENT = 50;
 export const MIN_PERCENT = 1;
 export const MAX_AGE = 150;
+/** An Idempotency-Key: 1-255 visible ASCII characters (the header's whole grammar). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The largest request body the API reads. */
 export const MAX_BODY_BYTES = 64 * 1024;

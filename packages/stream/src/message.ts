@@ -1,3 +1,5 @@
+import { IDEMPOTENCY_KEY } from '@dutch/domain';
+
 /**
  * Stream entries, as flat field/value lists. Decoding is strict: an entry that does not
  * decode is a poison message, retried and then dead-lettered, never guessed at.
@@ -75,8 +77,6 @@ export type DecodeResult =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
-/** The gateway's rule for an Idempotency-Key: 1-255 visible ASCII characters. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function decodeMessage(fields: readonly string[]): DecodeResult {
   const map = new Map<string, string>();

@@ -1,3 +1,4 @@
+import type { BidAccepted } from '@dutch/contract';
 import { admitBid, checkPointsBound } from '@dutch/domain';
 import {
   decodeIdempotencyRecord,
@@ -7,6 +8,8 @@ import {
   idempotencyReplayKey,
   type KeyLayout,
   pendingReceiptsKey,
+  type QueueMode,
+  queueBid,
   type RedisClient,
   shardOf,
   streamKey,
@@ -15,7 +18,6 @@ import { v7 as uuidv7 } from 'uuid';
 import type { PointsBounds } from '../auth/points-bounds.ts';
 import { ApiError, fromDomain } from '../api-error.ts';
 import type { AuctionCache } from '../cache/auction-cache.ts';
-import { type QueueMode, queueBid } from './queue-bid.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface BidPathDeps {
@@ -37,13 +39,6 @@ export interface PlaceBidInput {
   readonly quantity: number;
   readonly maxPrice: number;
   readonly idempotencyKey: string | undefined;
-}
-
-export interface BidAccepted {
-  readonly receiptId: string;
-  readonly status: 'PENDING';
-  readonly acceptedAt: string;
-  readonly unitPrice: number;
 }
 
 /**

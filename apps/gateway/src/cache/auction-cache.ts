@@ -42,10 +42,6 @@ export class AuctionCache {
     return this.load(id);
   }
 
-  peek(id: string): CachedAuction | undefined {
-    return this.entries.get(id);
-  }
-
   /** Forgets auctions that ended a while ago: they take no more bids and are cheap to reload. */
   evictEnded(olderThanMs = 10 * 60_000): void {
     const cutoff = this.clock() - olderThanMs;

@@ -1,22 +1,23 @@
+import { MAX_BODY_BYTES } from '@dutch/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../api-error.ts';
+import { ApiError, TOO_LARGE_MESSAGE } from '../api-error.ts';
 import type { HonoEnv } from '../hono-env.ts';
 
-const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KB.');
+const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', TOO_LARGE_MESSAGE);
 
 /**
- * Refuses bodies over maxBytes with 413. A body that declares its length (every JSON client
+ * Refuses bodies over the domain's MAX_BODY_BYTES with 413. A body that declares its length (every JSON client
  * here) is judged by that header alone: touching the request body stream would make
  * @hono/node-server build a full web Request, its slowest path. A body without a length
  * (chunked) is counted as it is read.
  */
-export function limitBody(maxBytes: number) {
-  const counting = bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(tooLarge()) });
+export function limitBody() {
+  const counting = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => Promise.reject(tooLarge()) });
   return createMiddleware<HonoEnv>(async (c, next) => {
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > maxBytes) throw tooLarge();
+      if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
       return next();
     }
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();

@@ -1,10 +1,13 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly duration: Histogram<'method' | 'route' | 'status'>;
   readonly bidsAccepted: Counter;
+  /** A leak shows here first: viewers and feeds must fall back when clients leave. */
+  readonly liveViewers: Gauge;
+  readonly liveFeeds: Gauge;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -26,5 +29,11 @@ export function createGatewayMetrics(): GatewayMetrics {
       registers,
     }),
     bidsAccepted: new Counter({ name: 'dutch_bids_accepted_total', help: 'Bids answered 202 (queued)', registers }),
+    liveViewers: new Gauge({ name: 'dutch_sse_viewers', help: 'Open live (SSE) viewers of auctions', registers }),
+    liveFeeds: new Gauge({
+      name: 'dutch_live_feeds',
+      help: 'Auctions with a live feed (one price timer each) for their viewers',
+      registers,
+    }),
   };
 }

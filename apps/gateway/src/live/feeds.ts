@@ -1,8 +1,10 @@
 import { type AuctionStatus, auctionMomentAt, canSeeStock, nextStatusChangeAt, priceViewAt } from '@dutch/domain';
+import type { AuctionView } from '@dutch/contract';
 import type { AuctionEvent } from '@dutch/stream';
 import type { Logger } from 'pino';
-import { type AuctionRow, type AuctionView, auctionView } from '../views/auction-view.ts';
 import type { AuctionCache, CachedAuction } from '../cache/auction-cache.ts';
+import type { GatewayMetrics } from '../http/metrics.ts';
+import { type AuctionRow, auctionView } from '../views/auction-view.ts';
 
 /**
  * What an SSE client is sent after its snapshot. `snapshot` follows a seller's edit (the
@@ -19,6 +21,9 @@ export type FeedEvent =
   | { readonly event: 'gone'; readonly data: Record<string, never> };
 
 type Send = (event: FeedEvent) => void;
+
+/** The gauges that show live viewers and feeds on /metrics. */
+export type LiveGauges = Pick<GatewayMetrics, 'liveViewers' | 'liveFeeds'>;
 
 /** Reads an auction's row (undefined when withdrawn): the one database read per change. */
 export type LoadAuction = (id: string) => Promise<AuctionRow | undefined>;
@@ -52,6 +57,7 @@ export class LiveFeeds {
     private readonly clock: () => number,
     private readonly logger: Logger,
     private readonly loadAuction: LoadAuction,
+    private readonly gauges: LiveGauges,
   ) {}
 
   subscribe(auction: CachedAuction, viewerId: string | null, send: Send): () => void {
@@ -68,29 +74,23 @@ export class LiveFeeds {
         reloadAgain: false,
       };
       this.feeds.set(auction.id, feed);
+      this.gauges.liveFeeds.inc();
       this.schedule(feed);
     }
     feed.clients.set(send, viewerId);
+    this.gauges.liveViewers.inc();
     const current = feed;
     return () => {
-      current.clients.delete(send);
+      if (!current.clients.delete(send)) return;
+      this.gauges.liveViewers.dec();
       if (current.clients.size === 0) {
         if (current.timer !== null) clearTimeout(current.timer);
-        if (this.feeds.get(auction.id) === current) this.feeds.delete(auction.id);
+        if (this.feeds.get(auction.id) === current) {
+          this.feeds.delete(auction.id);
+          this.gauges.liveFeeds.dec();
+        }
       }
     };
-  }
-
-  /** Live viewers in this process, per auction or in all; for health checks and leak tests. */
-  viewers(auctionId?: string): number {
-    if (auctionId !== undefined) return this.feeds.get(auctionId)?.clients.size ?? 0;
-    let total = 0;
-    for (const feed of this.feeds.values()) total += feed.clients.size;
-    return total;
-  }
-
-  feedCount(): number {
-    return this.feeds.size;
   }
 
   onEvent(event: AuctionEvent): void {
@@ -110,6 +110,8 @@ export class LiveFeeds {
   close(): void {
     for (const feed of this.feeds.values()) if (feed.timer !== null) clearTimeout(feed.timer);
     this.feeds.clear();
+    this.gauges.liveViewers.set(0);
+    this.gauges.liveFeeds.set(0);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { BidAccepted, BidCreate, errors, IDEMPOTENCY_KEY, IdempotencyKeyParameter, IdParam } from '@dutch/contract';
+import { BidAccepted, BidCreate, errors, IdempotencyKeyParameter, IdParam } from '@dutch/contract';
+import { IDEMPOTENCY_KEY } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
