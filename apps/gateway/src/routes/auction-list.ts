@@ -1,6 +1,5 @@
-import { auctions, currentPriceAt, type Db, hasStatusAt, isAuctionLive } from '@dutch/db';
+import { type Db, findAuctionPage } from '@dutch/db';
 import type { AuctionStatus } from '@dutch/domain';
-import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   cursorNumber,
@@ -39,32 +38,20 @@ function decodeListCursor(encoded: string, sort: AuctionSort, now: number): z.ou
 export async function listAuctions(db: Db, request: AuctionListRequest, now: number) {
   const cursor = request.cursor === undefined ? null : decodeListCursor(request.cursor, request.sort, now);
   const asOf = cursor?.asOf ?? now;
-  const descending = request.sort.startsWith('-');
-  const key: SQL<number> = request.sort.endsWith('currentPrice')
-    ? currentPriceAt(asOf)
-    : sql<number>`(extract(epoch from ${auctions.startsAt}) * 1000)::int8`;
-
-  const conditions: SQL[] = [isAuctionLive()];
-  if (request.status !== undefined) conditions.push(hasStatusAt(request.status, asOf));
-  if (cursor !== null) {
-    conditions.push(
-      descending
-        ? sql`(${key}, ${auctions.id}) < (${cursor.key}, ${cursor.id}::uuid)`
-        : sql`(${key}, ${auctions.id}) > (${cursor.key}, ${cursor.id}::uuid)`,
-    );
-  }
-  const rows = await db
-    .select({ row: auctions, key })
-    .from(auctions)
-    .where(and(...conditions))
-    .orderBy(descending ? desc(key) : asc(key), descending ? desc(auctions.id) : asc(auctions.id))
-    .limit(request.limit + 1);
+  const rows = await findAuctionPage(db, {
+    byPrice: request.sort.endsWith('currentPrice'),
+    descending: request.sort.startsWith('-'),
+    asOf,
+    status: request.status,
+    after: cursor,
+    limit: request.limit,
+  });
 
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
   const nextCursor =
     rows.length > request.limit && last !== undefined
-      ? encodeCursor({ sort: request.sort, asOf, key: Number(last.key), id: last.row.id })
+      ? encodeCursor({ sort: request.sort, asOf, key: last.key, id: last.row.id })
       : null;
   return { rows: page.map((r) => r.row as AuctionRow), nextCursor };
 }

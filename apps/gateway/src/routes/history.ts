@@ -1,8 +1,7 @@
 import { errors, ReceiptList, ReceiptListQuery } from '@dutch/contract';
-import { receipts } from '@dutch/db';
+import { findReceiptPage } from '@dutch/db';
 import type { ReceiptStatus } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
-import { and, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
@@ -18,9 +17,8 @@ export function historyRoutes(ctx: AppContext) {
   const auth = requireMember(ctx.tokens);
 
   /**
-   * Newest first, keyset-paged on (acceptedAt, id): settled receipts from Postgres (the
-   * indexes receipts_{buyer,seller}_recent_idx serve it) merged with those still pending in
-   * Redis. Both sources are read past the same cursor, so the merged page is exact.
+   * Newest first, keyset-paged on (acceptedAt, id): settled receipts from Postgres merged with
+   * those still pending in Redis. Both sources are read past the same cursor, so the merged page is exact.
    */
   async function page(party: 'buyer' | 'seller', memberId: string, query: typeof ReceiptListQuery._output) {
     const limit = query.limit ?? 20;
@@ -55,28 +53,7 @@ export function historyRoutes(ctx: AppContext) {
     limit: number,
     queued: ReadonlySet<string>,
   ): Promise<ReceiptView[]> {
-    const column = party === 'buyer' ? receipts.buyerId : receipts.sellerId;
-    const conditions: SQL[] = [eq(column, memberId) as SQL];
-    const marked = [...queued];
-    if (status === 'REFUND_PENDING') {
-      const queuedPurchase =
-        marked.length === 0 ? sql`false` : and(eq(receipts.status, 'PURCHASED'), inArray(receipts.id, marked));
-      conditions.push(sql`(${receipts.status} = 'REFUND_PENDING' or ${queuedPurchase})`);
-    } else if (status !== undefined) {
-      conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
-      if (status === 'PURCHASED' && marked.length > 0) conditions.push(notInArray(receipts.id, marked));
-    }
-    if (cursor !== null) {
-      conditions.push(
-        sql`(${receipts.acceptedAt}, ${receipts.id}) < (${new Date(cursor.at).toISOString()}::timestamptz, ${cursor.id}::uuid)`,
-      );
-    }
-    const rows = await ctx.db
-      .select()
-      .from(receipts)
-      .where(and(...conditions))
-      .orderBy(desc(receipts.acceptedAt), desc(receipts.id))
-      .limit(limit + 1);
+    const rows = await findReceiptPage(ctx.db, { party, memberId, status, queued, before: cursor, limit });
     return rows.map((row) => markQueuedRefund(settledReceiptView(row), queued));
   }
 

@@ -1,4 +1,5 @@
 import { ErrorBody } from '@dutch/contract';
+import { pingDatabase } from '@dutch/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../app-context.ts';
 import { jsonResponse, router } from './router.ts';
@@ -48,7 +49,7 @@ export function opsRoutes(ctx: AppContext) {
       },
     }),
     async (c) => {
-      const [postgres, redis] = await Promise.all([probe(() => ctx.sql`select 1`), probe(() => ctx.redis.ping())]);
+      const [postgres, redis] = await Promise.all([probe(() => pingDatabase(ctx.sql)), probe(() => ctx.redis.ping())]);
       const checks = { postgres, redis };
       if (postgres === 'up' && redis === 'up') return c.json({ status: 'ready' as const, checks }, 200);
       const down = Object.entries(checks)
