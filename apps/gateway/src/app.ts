@@ -177,10 +177,10 @@ function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections
   });
   app.route('/', opsRoutes(context));
   app.route('/', memberRoutes(context));
-  app.route('/', auctionRoutes(context));
-  app.route('/', bidRoutes(context));
-  app.route('/', eventRoutes(context, connections));
-  app.route('/', receiptRoutes(context));
+  app.route('/auctions', auctionRoutes(context));
+  app.route('/auctions', bidRoutes(context));
+  app.route('/auctions', eventRoutes(context, connections));
+  app.route('/receipts', receiptRoutes(context));
   app.route('/', historyRoutes(context));
   app.route('/', docsRoutes(app));
 }

@@ -7,6 +7,7 @@ import { placeBid } from '../bids/place-bid.ts';
 import { ApiError } from '../api-error.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
+/** The bid route, mounted under /auctions. */
 export function bidRoutes(ctx: AppContext) {
   const app = router();
   const deps = {
@@ -23,7 +24,7 @@ export function bidRoutes(ctx: AppContext) {
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/auctions/{id}/bids',
+      path: '/{id}/bids',
       tags: ['Bids'],
       summary: 'Accept the current price: answered 202 with a receipt before anything is written to the database',
       description:
