@@ -1,6 +1,7 @@
 import type { BidAccepted } from '@dutch/contract';
-import { admitBid, checkPointsBound } from '@dutch/domain';
+import { admitBid, checkPointsBound, type DomainError } from '@dutch/domain';
 import {
+  type BidMessage,
   decodeIdempotencyRecord,
   encodeMessage,
   encodePendingReceipt,
@@ -63,88 +64,97 @@ const reused = () =>
  * (maybe on another shard) is refused, not taken for a new bid.
  */
 export async function placeBid(deps: BidPathDeps, bid: PlaceBidInput): Promise<BidAccepted> {
-  const { redis, layout, auctions } = deps;
-  const auction = await auctions.get(bid.auctionId);
+  const auction = await deps.auctions.get(bid.auctionId);
   if (auction === null) throw new ApiError('NOT_FOUND', 'No such auction.');
-  const shard = shardOf(bid.auctionId, layout.shards);
-  const key = bid.idempotencyKey;
-  const replayKey = idempotencyReplayKey(layout, shard, bid.buyerId, key ?? '');
-  const claimKey = key === undefined ? '' : idempotencyClaimKey(layout, bid.buyerId, key);
-  const fingerprint = `${bid.auctionId}:${bid.quantity}:${bid.maxPrice}`;
-
+  const keys = keysOf(deps.layout, bid);
   const now = deps.clock();
   const admitted = admitBid(auction.terms, auction.stock, bid, now);
-  if (!admitted.ok) {
-    // A retry of a bid accepted earlier gets its original answer, even if the auction has
-    // since sold out or ended: the bid was accepted then.
-    if (key !== undefined) {
-      const earlier = await earlierAnswer(deps, claimKey, replayKey, fingerprint);
-      if (earlier === 'reused') throw reused();
-      if (earlier !== null) return earlier;
-    }
-    throw fromDomain(admitted.error);
-  }
-  const replayed = await takeAllowance(deps, bid.buyerId, () =>
-    key === undefined ? Promise.resolve(null) : earlierAnswer(deps, claimKey, replayKey, fingerprint),
-  );
+  // A retry of a bid accepted earlier gets its original answer, even if the auction has
+  // since sold out or ended: the bid was accepted then.
+  if (!admitted.ok) return answerRefusal(deps, keys, admitted.error);
+  const replayed = await takeAllowance(deps, bid.buyerId, () => findEarlierAnswer(deps, keys));
   if (replayed !== null) return replayed;
   const payable = checkPointsBound(deps.points?.boundOf(bid.buyerId), admitted.value.unitPrice, bid.quantity);
-  if (!payable.ok) {
-    // A retry of a bid accepted before the points were spent still gets its original answer.
-    const earlier = key === undefined ? null : await earlierAnswer(deps, claimKey, replayKey, fingerprint);
-    if (earlier === 'reused') throw reused();
-    if (earlier !== null) {
-      // A replay costs nothing, here as on the script's replay path.
-      deps.limiter.giveBack(bid.buyerId);
-      return earlier;
-    }
-    throw fromDomain(payable.error);
-  }
+  // A retry of a bid accepted before the points were spent still gets its original answer;
+  // a replay costs nothing, here as on the script's replay path.
+  if (!payable.ok) return answerRefusal(deps, keys, payable.error, () => deps.limiter.giveBack(bid.buyerId));
+  const claim: KeyClaim = keys.key === undefined ? 'no-key' : deps.cluster ? 'cluster' : 'single-redis';
+  if (claim === 'cluster') await claimOnCluster(deps, keys);
+  return enqueueBid(deps, { bid, sellerId: auction.terms.sellerId, keys, claim, now, price: admitted.value });
+}
 
-  const claim: KeyClaim = key === undefined ? 'no-key' : deps.cluster ? 'cluster' : 'single-redis';
-  if (claim === 'cluster') {
-    const claimed = await redis.set(claimKey, fingerprint, 'EX', deps.idempotencyTtlSeconds, 'NX', 'GET');
-    if (claimed !== null && claimed !== fingerprint) throw reused();
-  }
+/** Where a bid's Idempotency-Key lives in Redis, and what makes a retry the same request. */
+interface BidKeys {
+  readonly shard: number;
+  readonly key: string | undefined;
+  readonly replayKey: string;
+  readonly claimKey: string;
+  readonly fingerprint: string;
+}
 
+function keysOf(layout: KeyLayout, bid: PlaceBidInput): BidKeys {
+  const shard = shardOf(bid.auctionId, layout.shards);
+  const key = bid.idempotencyKey;
+  return {
+    shard,
+    key,
+    replayKey: idempotencyReplayKey(layout, shard, bid.buyerId, key ?? ''),
+    claimKey: key === undefined ? '' : idempotencyClaimKey(layout, bid.buyerId, key),
+    fingerprint: `${bid.auctionId}:${bid.quantity}:${bid.maxPrice}`,
+  };
+}
+
+/** The earlier answer for a retry of a refused bid, or the refusal itself. */
+async function answerRefusal(
+  deps: BidPathDeps,
+  keys: BidKeys,
+  error: DomainError,
+  onReplay: () => void = () => {},
+): Promise<BidAccepted> {
+  const earlier = await findEarlierAnswer(deps, keys);
+  if (earlier === 'reused') throw reused();
+  if (earlier === null) throw fromDomain(error);
+  onReplay();
+  return earlier;
+}
+
+async function claimOnCluster(deps: BidPathDeps, keys: BidKeys): Promise<void> {
+  const claimed = await deps.redis.set(keys.claimKey, keys.fingerprint, 'EX', deps.idempotencyTtlSeconds, 'NX', 'GET');
+  if (claimed !== null && claimed !== keys.fingerprint) throw reused();
+}
+
+/** A bid the domain admitted, at the price and time it was admitted. */
+interface AdmittedBid {
+  readonly bid: PlaceBidInput;
+  readonly sellerId: string;
+  readonly keys: BidKeys;
+  readonly claim: KeyClaim;
+  readonly now: number;
+  readonly price: { readonly unitPrice: number; readonly total: number };
+}
+
+/** Queues the bid with its pending receipt in one script; a replay answers what the first request got. */
+async function enqueueBid(deps: BidPathDeps, admitted: AdmittedBid): Promise<BidAccepted> {
+  const { bid, keys, claim, now } = admitted;
   const receiptId = uuidv7();
-  const { unitPrice, total } = admitted.value;
-  const answer: BidAccepted = { receiptId, status: 'PENDING', acceptedAt: new Date(now).toISOString(), unitPrice };
+  const acceptedAt = new Date(now).toISOString();
+  const answer: BidAccepted = { receiptId, status: 'PENDING', acceptedAt, unitPrice: admitted.price.unitPrice };
   const [outcome, value] = await queueBid(
-    redis,
+    deps.redis,
     {
-      stream: streamKey(layout, shard),
-      pendingReceipts: pendingReceiptsKey(layout, shard),
-      replay: replayKey,
-      ...(claim === 'single-redis' ? { claim: claimKey } : {}),
+      stream: streamKey(deps.layout, keys.shard),
+      pendingReceipts: pendingReceiptsKey(deps.layout, keys.shard),
+      replay: keys.replayKey,
+      ...(claim === 'single-redis' ? { claim: keys.claimKey } : {}),
     },
     {
       mode: SCRIPT_MODE[claim],
       receiptId,
-      pendingJson: encodePendingReceipt({
-        id: receiptId,
-        auctionId: bid.auctionId,
-        buyerId: bid.buyerId,
-        sellerId: auction.terms.sellerId,
-        quantity: bid.quantity,
-        unitPrice,
-        total,
-        acceptedAt: now,
-      }),
-      fingerprint,
+      pendingJson: encodePendingReceipt({ ...pendingOf(admitted), id: receiptId }),
+      fingerprint: keys.fingerprint,
       answerJson: JSON.stringify(answer),
       keyTtlSeconds: deps.idempotencyTtlSeconds,
-      fields: encodeMessage({
-        kind: 'bid',
-        receiptId,
-        auctionId: bid.auctionId,
-        buyerId: bid.buyerId,
-        quantity: bid.quantity,
-        unitPrice,
-        acceptedAt: now,
-        // Settlement keeps the key with the receipt, so a retry is refused even if Redis forgets it.
-        ...(key === undefined ? {} : { idempotency: { key, windowMs: deps.idempotencyTtlSeconds * 1000 } }),
-      }),
+      fields: encodeMessage(messageOf(admitted, receiptId, deps.idempotencyTtlSeconds)),
     },
   );
   if (outcome === 'reused') throw reused();
@@ -152,6 +162,32 @@ export async function placeBid(deps: BidPathDeps, bid: PlaceBidInput): Promise<B
   // A replay queued nothing: it must not use up the allowance takeAllowance() charged it.
   deps.limiter.giveBack(bid.buyerId);
   return JSON.parse(value) as BidAccepted;
+}
+
+function pendingOf({ bid, sellerId, price, now }: AdmittedBid) {
+  const { auctionId, buyerId, quantity } = bid;
+  return { auctionId, buyerId, sellerId, quantity, unitPrice: price.unitPrice, total: price.total, acceptedAt: now };
+}
+
+function messageOf({ bid, keys, price, now }: AdmittedBid, receiptId: string, ttlSeconds: number): BidMessage {
+  return {
+    kind: 'bid',
+    receiptId,
+    auctionId: bid.auctionId,
+    buyerId: bid.buyerId,
+    quantity: bid.quantity,
+    unitPrice: price.unitPrice,
+    acceptedAt: now,
+    // Settlement keeps the key with the receipt, so a retry is refused even if Redis forgets it.
+    ...(keys.key === undefined ? {} : { idempotency: { key: keys.key, windowMs: ttlSeconds * 1000 } }),
+  };
+}
+
+/** The answer an earlier request with this Idempotency-Key got, 'reused' if it was another request, or null. */
+function findEarlierAnswer(deps: BidPathDeps, keys: BidKeys): Promise<BidAccepted | 'reused' | null> {
+  return keys.key === undefined
+    ? Promise.resolve(null)
+    : earlierAnswer(deps, keys.claimKey, keys.replayKey, keys.fingerprint);
 }
 
 /**
