@@ -6,20 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, type DbClient } from '@dutch/db';
+import { createDb, type DbClient, dropDatabase, migrate } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
 import { freePort } from '@dutch/testkit/servers';
 import type { Options } from './options.ts';
 import { RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
-import {
-  type Buyer,
-  benchDatabaseName,
-  createAuctions,
-  createDatabase,
-  createMembers,
-  databaseUrlFor,
-  dropDatabase,
-} from './seed.ts';
+import { type Buyer, benchDatabaseName, createAuctions, createBuyers, databaseUrlFor } from './seed.ts';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = join(BENCH_DIR, '..');
@@ -63,14 +55,14 @@ export async function setUp(options: Options): Promise<Bench> {
   const dbName = benchDatabaseName();
   const dbUrl = databaseUrlFor(options.adminUrl, dbName);
   log(`database ${dbName}: creating and migrating`);
-  await createDatabase(dbUrl);
+  await migrate(dbUrl);
   const client = createDb(dbUrl, { max: 4, applicationName: 'bench' });
   const redis = connectRedis({ url: options.redisUrl, clusterNodes: null });
   const layout: KeyLayout = { prefix: `bench${randomBytes(4).toString('hex')}:`, shards: options.shards };
 
   const t0 = Date.now();
-  const buyers = await createMembers(client.sql, burstFunding(options.buyers));
-  const [warmSeller] = await createMembers(client.sql, [0], 'seller');
+  const buyers = await createBuyers(client.sql, burstFunding(options.buyers));
+  const [warmSeller] = await createBuyers(client.sql, [0], 'seller');
   const [warmup] = await createAuctions(
     client,
     [(warmSeller as Buyer).id],

@@ -29,7 +29,7 @@ import type {
   SyncFigures,
   Timeline,
 } from './results.ts';
-import { chargeAll, createAuctions, createMembers, type SeededAuction } from './seed.ts';
+import { chargeAll, createAuctions, createBuyers, type SeededAuction } from './seed.ts';
 import { bucketCounts, round } from './stats.ts';
 import { outcomeOf, type ReceiptRow } from './verify.ts';
 
@@ -64,7 +64,7 @@ function memory(bench: Bench): MemoryFigures {
 }
 
 async function newSellers(bench: Bench, count = 1): Promise<string[]> {
-  const sellers = await createMembers(bench.client.sql, new Array<number>(count).fill(0), 'seller');
+  const sellers = await createBuyers(bench.client.sql, new Array<number>(count).fill(0), 'seller');
   return sellers.map((s) => s.id);
 }
 

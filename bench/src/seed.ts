@@ -4,12 +4,12 @@
  * stored), points charged through the ledger, and auctions built with auctionValues().
  */
 import { randomBytes } from 'node:crypto';
-import { type AuctionTermsRow, auctions, auctionValues, type DbClient, migrate, type Sql, termsOf } from '@dutch/db';
+import { type AuctionTermsRow, auctions, auctionValues, type DbClient, type Sql, termsOf } from '@dutch/db';
 import type { AuctionDraft, AuctionTerms } from '@dutch/domain';
 import { encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
-import postgres from 'postgres';
 import { v4 as uuidv4 } from 'uuid';
 import { issueToken } from '@dutch/gateway/auth-tokens';
+import { createMembers } from '@dutch/testkit/seed';
 
 export interface Buyer {
   readonly id: string;
@@ -34,44 +34,21 @@ export function databaseUrlFor(adminUrl: string, name: string): string {
   return url.toString();
 }
 
-/** Creates and migrates a fresh database. */
-export async function createDatabase(url: string): Promise<void> {
-  await migrate(url);
-}
-
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql`drop database if exists ${sql(name)} with (force)`;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
-/** Members with the given points, each with a real token; charges go through the ledger. */
-export async function createMembers(sql: Sql, points: readonly number[], name = 'buyer'): Promise<Buyer[]> {
+/**
+ * Members with the given points (the test kit's createMembers: rows and ledger charges), each with
+ * a real token, in chunks so a run's tens of thousands stay within one statement's parameters.
+ */
+export async function createBuyers(sql: Sql, points: readonly number[], name = 'buyer'): Promise<Buyer[]> {
   const members = points.map(() => ({ id: uuidv4(), token: issueToken() }));
   const chunk = 5_000;
   for (let i = 0; i < members.length; i += chunk) {
     const part = members.slice(i, i + chunk);
-    const partPoints = points.slice(i, i + chunk);
-    await sql.begin(async (tx) => {
-      await tx`
-        insert into members (id, name, points)
-        select id, ${name} || ' ' || (${i}::int + ord), p
-        from unnest(${part.map((m) => m.id)}::uuid[], ${[...partPoints]}::int8[]) with ordinality as t(id, p, ord)`;
-      await tx`
-        insert into member_tokens (id, member_id, secret_hash)
-        select t.id, t.member_id, decode(t.hash, 'hex')
-        from unnest(${part.map((m) => m.token.tokenId)}::uuid[], ${part.map((m) => m.id)}::uuid[],
-                    ${part.map((m) => m.token.secretHash.toString('hex'))}::text[]) as t(id, member_id, hash)`;
-      const charged = part.map((m, j) => [m.id, partPoints[j] as number] as const).filter(([, p]) => p > 0);
-      if (charged.length > 0) {
-        await tx`
-          insert into points_ledger (kind, to_member, amount)
-          select 'charge', id, p from unnest(${charged.map(([id]) => id)}::uuid[], ${charged.map(([, p]) => p)}::int8[]) as t(id, p)`;
-      }
-    });
+    await createMembers(sql, points.slice(i, i + chunk), part.map((m) => m.id), name);
+    await sql`
+      insert into member_tokens (id, member_id, secret_hash)
+      select t.id, t.member_id, decode(t.hash, 'hex')
+      from unnest(${part.map((m) => m.token.tokenId)}::uuid[], ${part.map((m) => m.id)}::uuid[],
+                  ${part.map((m) => m.token.secretHash.toString('hex'))}::text[]) as t(id, member_id, hash)`;
   }
   return members.map((m) => ({ id: m.id, token: m.token.token, authorization: `Bearer ${m.token.token}` }));
 }

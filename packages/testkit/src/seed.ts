@@ -16,8 +16,9 @@ export async function createMembers(
   sql: Sql,
   points: readonly number[],
   ids = points.map(() => uuidv4()),
+  name = 'member',
 ): Promise<string[]> {
-  await sql`insert into members (id, name, points) select id, 'member', p from unnest(${ids}::uuid[], ${[...points]}::int8[]) as t(id, p)`;
+  await sql`insert into members (id, name, points) select id, ${name}, p from unnest(${ids}::uuid[], ${[...points]}::int8[]) as t(id, p)`;
   const charged = ids.map((id, i) => [id, points[i] as number] as const).filter(([, p]) => p > 0);
   if (charged.length > 0) {
     await sql`
