@@ -3,9 +3,9 @@
  * back and verify, and the figures derived from what was read.
  */
 import { auditLedger } from '@dutch/db';
-import postgres from 'postgres';
 import { receiptsOf } from '@dutch/testkit/receipts';
 import { pointsOf } from '@dutch/testkit/seed';
+import postgres from 'postgres';
 import type { Bench } from './context.ts';
 import { cpuByRole, readCpu } from './cpu.ts';
 import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState } from './facts.ts';

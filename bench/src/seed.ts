@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { type AuctionTermsRow, auctions, auctionValues, type DbClient, type Sql, termsOf } from '@dutch/db';
 import type { AuctionDraft, AuctionTerms } from '@dutch/domain';
-import { encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
-import { v4 as uuidv4 } from 'uuid';
 import { issueToken } from '@dutch/gateway/auth-tokens';
+import { encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { createMembers } from '@dutch/testkit/seed';
+import { v4 as uuidv4 } from 'uuid';
 
 export interface Buyer {
   readonly id: string;
@@ -43,7 +43,12 @@ export async function createBuyers(sql: Sql, points: readonly number[], name = '
   const chunk = 5_000;
   for (let i = 0; i < members.length; i += chunk) {
     const part = members.slice(i, i + chunk);
-    await createMembers(sql, points.slice(i, i + chunk), part.map((m) => m.id), name);
+    await createMembers(
+      sql,
+      points.slice(i, i + chunk),
+      part.map((m) => m.id),
+      name,
+    );
     await sql`
       insert into member_tokens (id, member_id, secret_hash)
       select t.id, t.member_id, decode(t.hash, 'hex')

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockClassId } from '@dutch/consumer/shard-locks';
 import { bidJobs, openMarket, prng, sleep, waitFor } from '@dutch/testkit';
 import type { EngineProcess } from '@dutch/testkit/servers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   burstUntilAnswered,
   type FaultStack,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bidJobs, burst, openMarket, prng, sleep } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FaultStack,
   pendingAt,

@@ -1,6 +1,6 @@
 import { decodeIdempotencyRecord, idempotencyClaimKey } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcceptedBid, type BidJob, bidJobs, inFlightAt, openMarket, prng, sleep, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

@@ -6,9 +6,9 @@ import {
   shardOf,
   streamKey,
 } from '@dutch/stream';
+import { type AcceptedBid, api, assertInvariants, bidJobs, burst, openMarket, waitFor } from '@dutch/testkit';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AcceptedBid, api, assertInvariants, bidJobs, burst, openMarket, waitFor } from '@dutch/testkit';
 import { type FaultStack, pendingEntries, reportFigures, settledCount, startFaultStack } from './harness.ts';
 
 /**

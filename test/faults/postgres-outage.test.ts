@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, bidJobs, inFlightAt, openMarket, sleep, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { allStreamKeys } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, bidJobs, burst, checkInvariants, inFlightAt, openMarket, sleep, waitFor } from '@dutch/testkit';
 import { startConsumerProcess } from '@dutch/testkit/servers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burstUntilAnswered, type FaultStack, reportFigures, settleAndAssert, startFaultStack } from './harness.ts';
 
 /**

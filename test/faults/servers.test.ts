@@ -1,19 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@dutch/testkit';
 import {
   createSandbox,
-  pgAnswers,
   type PrivatePostgres,
   type PrivateRedis,
+  pgAnswers,
   type Sandbox,
   startPrivatePostgres,
   startPrivateRedis,
 } from '@dutch/testkit/servers';
-import { waitFor } from '@dutch/testkit';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The private servers the drills kill and restart: they keep their data as configured, and never outlive a test. */
 let sandbox: Sandbox;

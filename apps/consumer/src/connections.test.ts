@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@dutch/testkit';
+import { describe, expect, it } from 'vitest';
 import { consumerApplicationName, openConsumerConnections } from './connections.ts';
 
 describe("a consumer's connections", () => {

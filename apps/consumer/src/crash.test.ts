@@ -2,8 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
-import { v4 as uuidv4 } from 'uuid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   consumerEnv,
@@ -21,6 +19,8 @@ import {
   type TestDatabase,
   waitFor,
 } from '@dutch/testkit';
+import { v4 as uuidv4 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 

@@ -10,8 +10,6 @@ import {
   shardOf,
   streamKey,
 } from '@dutch/stream';
-import { v7 as uuidv7 } from 'uuid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   createAuction,
@@ -31,6 +29,8 @@ import {
   type TestDatabase,
   waitFor,
 } from '@dutch/testkit';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { settleAuction } from './settle-auction.ts';
 import { lockClassId } from './shard-locks.ts';
 import { readNew } from './stream-io.ts';

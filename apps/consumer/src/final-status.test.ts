@@ -1,6 +1,5 @@
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, deadLetterKey, pendingReceiptsKey, shardOf, streamKey } from '@dutch/stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   sleep,
   startTestConsumer,
@@ -9,6 +8,7 @@ import {
   type TestGateway,
   waitFor,
 } from '@dutch/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Every receipt a 202 returned reaches a final status, and within an auction settlement order

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   consumerEnv,
@@ -21,6 +20,7 @@ import {
   type TestDatabase,
   waitFor,
 } from '@dutch/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockClassId } from './shard-locks.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

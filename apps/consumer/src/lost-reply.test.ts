@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { auditLedger } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf, streamKey } from '@dutch/stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   createAuction,
@@ -17,6 +16,7 @@ import {
   type TestDatabase,
   waitFor,
 } from '@dutch/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /**
  * A TCP proxy in front of the real Redis that can cut a connection right after Redis has

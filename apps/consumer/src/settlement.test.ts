@@ -1,7 +1,6 @@
 import { auditLedger } from '@dutch/db';
 import type { KeyLayout, RedisClient } from '@dutch/stream';
 import { connectRedis } from '@dutch/stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   createAuction,
@@ -20,6 +19,7 @@ import {
   type TestConsumer,
   type TestDatabase,
 } from '@dutch/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let db: TestDatabase;
 let redis: RedisClient;

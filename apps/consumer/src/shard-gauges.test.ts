@@ -1,6 +1,4 @@
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
-import { v4 as uuidv4 } from 'uuid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   consumerEnv,
@@ -18,6 +16,8 @@ import {
   type TestDatabase,
   waitFor,
 } from '@dutch/testkit';
+import { v4 as uuidv4 } from 'uuid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { openConsumerConnections } from './connections.ts';
 import { createConsumer } from './consumer.ts';

@@ -1,5 +1,4 @@
 import { shardOf } from '@dutch/stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   createAuction,
@@ -11,6 +10,7 @@ import {
   sleep,
   type TestDatabase,
 } from '@dutch/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
 import { FencedOutError } from './fenced-out-error.ts';
 import { lockOwnedAuction } from './lock-owned-auction.ts';

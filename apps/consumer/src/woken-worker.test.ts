@@ -1,6 +1,4 @@
 import { CONSUMER_GROUP, connectRedis, type KeyLayout, type RedisClient, streamKey } from '@dutch/stream';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bid,
   consumerEnv,
@@ -14,6 +12,8 @@ import {
   sleep,
   type TestDatabase,
 } from '@dutch/testkit';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
 import { FencedOutError } from './fenced-out-error.ts';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { deadLetter } from '@dutch/consumer/dead-letter';
 import { auditLedger } from '@dutch/db';
 import {
   consumersKey,
@@ -11,21 +12,20 @@ import {
   shardOf,
   streamKey,
 } from '@dutch/stream';
-import calculateSlot from 'cluster-key-slot';
-import type { Cluster, Redis } from 'ioredis';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buyOnceOverHttp,
   deleteKeys,
-  randomPrefix,
   type Reply,
+  randomPrefix,
   startTestGateway,
   type TestGateway,
   waitFor,
 } from '@dutch/testkit';
 import { type ClusterNode, type RedisCluster, startRedisCluster } from '@dutch/testkit/servers';
-import { deadLetter } from '@dutch/consumer/dead-letter';
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster, Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The gateway and a consumer on a real three-master Redis Cluster (ioredis `Cluster`): shards

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: Stack;
 let base: string;

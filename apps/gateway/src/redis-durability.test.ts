@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@dutch/config';
 import { connectRedis, type RedisClient } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox, startPrivateRedis } from '@dutch/testkit/servers';
 import { adminUrl } from '@dutch/testkit';
+import { createSandbox, type Sandbox, startPrivateRedis } from '@dutch/testkit/servers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { checkRedisDurability, durabilityOf, type RedisDurability } from './redis-durability.ts';
 

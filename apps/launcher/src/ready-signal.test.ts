@@ -2,8 +2,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isMessage, type MessageOf } from '@dutch/runtime';
 import { connectRedis } from '@dutch/stream';
-import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, deleteKeys, randomPrefix, redisUrl } from '@dutch/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const START = fileURLToPath(new URL('./start.ts', import.meta.url));
 const cleanups: (() => Promise<void>)[] = [];

@@ -4,8 +4,6 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FATAL_EXIT_CODE } from '@dutch/runtime';
 import { connectRedis } from '@dutch/stream';
-import postgres from 'postgres';
-import { afterEach, describe, expect, it } from 'vitest';
 import {
   adminUrl,
   buyOnceOverHttp,
@@ -16,6 +14,8 @@ import {
   redisUrl,
   waitFor,
 } from '@dutch/testkit';
+import postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const START = fileURLToPath(new URL('./start.ts', import.meta.url));
 const SERVER = fileURLToPath(import.meta.resolve('@dutch/gateway/server'));

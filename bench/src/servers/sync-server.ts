@@ -17,9 +17,9 @@ import {
   termsOf,
 } from '@dutch/db';
 import { type AuctionTerms, admitBid, HELD_STATUSES, settleBids } from '@dutch/domain';
+import { bearerOf, parseToken, secretMatches } from '@dutch/gateway/auth-tokens';
 import { Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
-import { bearerOf, parseToken, secretMatches } from '@dutch/gateway/auth-tokens';
 import { runCluster } from './cluster.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

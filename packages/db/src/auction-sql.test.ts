@@ -7,11 +7,11 @@ import {
   stepCount,
   validateAuction,
 } from '@dutch/domain';
+import { createMember, createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { v4 as uuidv4 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMember, createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { currentPriceAt, hasStatusAt, statusAtSql } from './auction-sql.ts';
 import { termsOf } from './auction-terms.ts';
 import { auctionValues } from './auction-values.ts';

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminUrl,
   createAuction,
@@ -9,6 +7,8 @@ import {
   databaseUrl,
   type TestDatabase,
 } from '@dutch/testkit';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from './migrate.ts';
 import { dropDatabase } from './sql/manage-databases.ts';
 

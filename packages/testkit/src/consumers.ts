@@ -1,6 +1,6 @@
 import { type Consumer, type ConsumerConfig, createConsumer, loadConfig } from '@dutch/consumer';
-import { connectRedis, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { openConsumerConnections } from '@dutch/consumer/connections';
+import { connectRedis, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { redisUrl } from './urls.ts';
 
 export interface TestConsumer {

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { auditLedger } from '@dutch/db';
 import { createApp, loadConfig } from '@dutch/gateway';
+import { answerClientErrors } from '@dutch/gateway/client-errors';
 import { connectRedis } from '@dutch/stream';
 import { mountWeb } from '@dutch/web';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
-import { answerClientErrors } from '@dutch/gateway/client-errors';
 import { startTestConsumer } from './consumers.ts';
 import { createTestDatabase } from './databases.ts';
 import { deleteKeys, randomPrefix } from './redis.ts';

@@ -1,6 +1,6 @@
 import { auditLedger } from '@dutch/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGateway;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseToken } from '../auth/tokens.ts';
 
 // One token a second and a burst of 2: the bucket runs dry after two fresh bids. The clock is

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
+import { createDb } from '@dutch/db';
 import { connectRedis } from '@dutch/stream';
+import { randomPrefix, redisUrl } from '@dutch/testkit';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '@dutch/db';
-import { randomPrefix, redisUrl } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { loadConfig } from '../config.ts';
 

@@ -1,6 +1,6 @@
 import { auditLedger } from '@dutch/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reply, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * A request that outlives REQUEST_TIMEOUT_MS is answered 503 ("retry it"), so its work must

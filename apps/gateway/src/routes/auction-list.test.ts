@@ -1,8 +1,8 @@
 import { auctions, termsOf } from '@dutch/db';
 import { type AuctionStatus, priceAt, statusAt } from '@dutch/domain';
+import { type Reply, startTestGateway, type TestGateway } from '@dutch/testkit';
 import { isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, startTestGateway, type TestGateway } from '@dutch/testkit';
 
 let t: TestGateway;
 let seller: { id: string; token: string };

@@ -1,6 +1,6 @@
 import { streamKey } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reply, startTestGateway, type TestGateway } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGateway;
 type Member = { id: string; token: string };

@@ -1,6 +1,6 @@
 import { shardOf, streamKey } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGateway;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSseEvents as readEvents, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGateway;
 beforeAll(async () => {

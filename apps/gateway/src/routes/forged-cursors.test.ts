@@ -1,6 +1,6 @@
+import { startTestGateway, type TestGateway } from '@dutch/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '@dutch/testkit';
 
 /**
  * Cursors are opaque, but a client can forge one: base64url JSON with any field values. Every

@@ -1,6 +1,6 @@
 import { auctions, type Db } from '@dutch/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSseEvents, startStack, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Reads of the auctions table through the gateway's drizzle handle (the real database, counted). */
 let auctionReads = 0;

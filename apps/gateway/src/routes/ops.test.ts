@@ -1,8 +1,8 @@
 import { createDb } from '@dutch/db';
 import { connectRedis } from '@dutch/stream';
+import { startTestGateway, type TestGateway } from '@dutch/testkit';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '@dutch/testkit';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 

@@ -1,8 +1,8 @@
 import { createDb } from '@dutch/db';
 import { connectRedis, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
+import { redisUrl, startTestGateway, type TestGateway } from '@dutch/testkit';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisUrl, startTestGateway, type TestGateway } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { parseToken } from '../auth/tokens.ts';
 

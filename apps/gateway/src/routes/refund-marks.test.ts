@@ -1,7 +1,7 @@
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, refundMarksKey, shardOf, streamKey } from '@dutch/stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsumer, startTestGateway, type TestConsumer, type TestGateway, waitFor } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestGateway;
 let settler: TestConsumer;

@@ -1,8 +1,8 @@
 import { MAX_CHARGE, MAX_PRICE, MAX_STOCK } from '@dutch/domain';
 import { streamKey } from '@dutch/stream';
+import { startTestGateway, type TestGateway } from '@dutch/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '@dutch/testkit';
 
 /**
  * Hostile input, generated: thousands of malformed requests per endpoint (wrong types, huge,

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '@dutch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * SQL injection in every string field and query parameter: stored verbatim (names, titles,

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
+import { createDb } from '@dutch/db';
 import { connectRedis } from '@dutch/stream';
+import { redisUrl, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '@dutch/db';
-import { redisUrl, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { createApp, type Gateway } from '../app.ts';
 import { loadConfig } from '../config.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { startStack } from '@dutch/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '@dutch/testkit';
 import { assertChromium, launchBrowser, type TestBrowser } from './browser.ts';
 import {
   chargePoints,

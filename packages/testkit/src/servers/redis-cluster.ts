@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { waitFor } from '../wait.ts';
 import { freePort } from './ports.ts';
 import { answersPing } from './redis-server.ts';
-import { waitFor } from '../wait.ts';
 
 const run = promisify(execFile);
 
