@@ -1,4 +1,4 @@
-import type { Db, Sql } from '@dutch/db';
+import { type Db, findAuction, type Sql } from '@dutch/db';
 import { defineQueueBid, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
@@ -24,7 +24,6 @@ import { auctionRoutes } from './routes/auctions.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
-import { findAuction } from './routes/find-auction.ts';
 import { historyRoutes } from './routes/history.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRoutes } from './routes/ops.ts';

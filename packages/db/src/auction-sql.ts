@@ -30,13 +30,12 @@ export function statusAtSql(asOf: number): SQL<AuctionStatus> {
 
 /** A filter for one status at asOf, written as ranges on the indexed times. */
 export function hasStatusAt(status: AuctionStatus, asOf: number): SQL {
-  const now = new Date(asOf);
-  const inWindow = and(lte(auctions.startsAt, now), gt(auctions.endsAt, now)) as SQL;
+  const inWindow = and(lte(auctions.startsAt, asOf), gt(auctions.endsAt, asOf)) as SQL;
   switch (status) {
     case 'scheduled':
-      return gt(auctions.startsAt, now);
+      return gt(auctions.startsAt, asOf);
     case 'ended':
-      return lte(auctions.endsAt, now);
+      return lte(auctions.endsAt, asOf);
     case 'running':
       return and(inWindow, gt(auctions.stock, 0)) as SQL;
     case 'sold_out':

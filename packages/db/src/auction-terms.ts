@@ -8,9 +8,9 @@ export interface AuctionTermsRow {
   readonly dropKind: 'constant' | 'percentage';
   readonly dropValue: number;
   readonly dropIntervalSeconds: number;
-  /** A Date from drizzle, epoch ms from raw SQL (see AUCTION_TERMS_COLUMNS). */
-  readonly startsAt: Date | number;
-  readonly endsAt: Date | number;
+  /** Epoch ms, from drizzle's rows and raw SQL alike. */
+  readonly startsAt: number;
+  readonly endsAt: number;
   readonly initialStock: number;
   readonly perBuyerLimit: number;
 }
@@ -32,15 +32,11 @@ export function termsOf(row: AuctionTermsRow): AuctionTerms {
     floorPrice: row.floorPrice,
     priceDrop: priceDropOf(row.dropKind, row.dropValue),
     dropIntervalSeconds: row.dropIntervalSeconds,
-    startsAt: millis(row.startsAt),
-    endsAt: millis(row.endsAt),
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
     initialStock: row.initialStock,
     perBuyerLimit: row.perBuyerLimit,
   };
-}
-
-export function millis(at: Date | number): number {
-  return typeof at === 'number' ? at : at.getTime();
 }
 
 /** SQL for an instant as epoch milliseconds, exactly (timestamps are stored to the millisecond). */

@@ -10,14 +10,23 @@ import {
   pgTable,
   smallint,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
-const ms = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+/**
+ * Instants are epoch ms in every row drizzle hands back, as in raw SQL (see epochMs): one time
+ * style at this package's boundary. Stored as timestamptz(3), so nothing is rounded away.
+ */
+const ms = customType<{ data: number; driverData: string }>({
+  dataType: () => 'timestamp (3) with time zone',
+  toDriver: (at) => new Date(at).toISOString(),
+  fromDriver: (value) => new Date(value).getTime(),
+});
+/** Set by Postgres on insert. */
+const insertedAt = (name: string) => ms(name).notNull().default(sql`now()`);
 
 /**
  * `column in ('a', 'b', ...)` from a frozen list, so a check states the list its owner keeps
@@ -40,7 +49,7 @@ export const members = pgTable(
     age: smallint('age'),
     gender: text('gender', { enum: GENDERS }),
     points: bigint('points', { mode: 'number' }).notNull().default(0),
-    createdAt: ms('created_at').notNull().defaultNow(),
+    createdAt: insertedAt('created_at'),
   },
   (t) => [
     check('members_points_non_negative', sql`${t.points} >= 0`),
@@ -57,7 +66,7 @@ export const memberTokens = pgTable(
       .notNull()
       .references(() => members.id),
     secretHash: bytea('secret_hash').notNull(),
-    createdAt: ms('created_at').notNull().defaultNow(),
+    createdAt: insertedAt('created_at'),
     revokedAt: ms('revoked_at'),
   },
   (t) => [index('member_tokens_member_idx').on(t.memberId)],
@@ -92,8 +101,8 @@ export const auctions = pgTable(
     priceSteps: integer('price_steps').array().notNull(),
     /** Receipts settled so far; the next one gets settled_count + 1 as its settle_seq. */
     settledCount: bigint('settled_count', { mode: 'number' }).notNull().default(0),
-    createdAt: ms('created_at').notNull().defaultNow(),
-    updatedAt: ms('updated_at').notNull().defaultNow(),
+    createdAt: insertedAt('created_at'),
+    updatedAt: insertedAt('updated_at'),
     /** Auctions are deleted softly: queued bids for them still settle (as AUCTION_NOT_RUNNING). */
     deletedAt: ms('deleted_at'),
   },
@@ -181,7 +190,7 @@ export const pointsLedger = pgTable(
     toMember: uuid('to_member').notNull(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     receiptId: uuid('receipt_id'),
-    createdAt: ms('created_at').notNull().defaultNow(),
+    createdAt: insertedAt('created_at'),
   },
   (t) => [
     check('points_ledger_amount_positive', sql`${t.amount} > 0`),

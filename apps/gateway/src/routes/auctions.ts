@@ -7,7 +7,7 @@ import {
   errors,
   IdParam,
 } from '@dutch/contract';
-import { type DbTx, insertAuction, lockAuctionRow, updateAuction, withdrawAuction } from '@dutch/db';
+import { type DbTx, findAuction, insertAuction, lockAuctionRow, updateAuction, withdrawAuction } from '@dutch/db';
 import { checkChangeable, validateAuction } from '@dutch/domain';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -20,7 +20,6 @@ import { transactionInTime } from '../http/deadline.ts';
 import { auctionView } from '../views/auction-view.ts';
 import { type AuctionInput, draftOf, EMPTY, mergeDraft } from './auction-drafts.ts';
 import { listAuctions } from './auction-list.ts';
-import { findAuction } from './find-auction.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 type Router = OpenAPIHono<HonoEnv>;
@@ -180,7 +179,7 @@ async function lockForChange(tx: DbTx, id: string, memberId: string, now: number
   const row = await lockAuctionRow(tx, id);
   if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
   if (row.sellerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the seller can change this auction.');
-  const changeable = checkChangeable({ startsAt: row.startsAt.getTime() }, now);
+  const changeable = checkChangeable({ startsAt: row.startsAt }, now);
   if (!changeable.ok) throw fromDomain(changeable.error);
   return row;
 }

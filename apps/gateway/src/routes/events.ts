@@ -1,4 +1,5 @@
 import { errors, IdParam } from '@dutch/contract';
+import { findAuction } from '@dutch/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
@@ -11,7 +12,6 @@ import { clientAddressOf } from '../http/client-address.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
 import { auctionView } from '../views/auction-view.ts';
-import { findAuction } from './find-auction.ts';
 import { router } from './router.ts';
 
 /** The live stream of an auction, mounted under /auctions. */

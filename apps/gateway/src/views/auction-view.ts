@@ -32,7 +32,7 @@ export function auctionView(row: AuctionRow, now: number, viewerId: string | nul
     ...(seesStock ? { stock: row.stock, initialStock: row.initialStock, soldCount: row.soldCount } : {}),
     perBuyerLimit: row.perBuyerLimit,
     showStock: row.showStock,
-    createdAt: row.createdAt.toISOString(),
+    createdAt: iso(row.createdAt),
     serverTime: iso(now),
   };
 }

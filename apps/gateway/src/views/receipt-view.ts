@@ -5,6 +5,8 @@ import type { PendingReceipt } from '@dutch/stream';
 
 export type ReceiptRow = typeof receipts.$inferSelect;
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** A receipt as the API shows it: the contract's shape, read-only. */
 export type ReceiptView = Readonly<Receipt>;
 
@@ -20,9 +22,9 @@ export function settledReceiptView(row: ReceiptRow): ReceiptView {
     status: row.status,
     ...(row.failureReason === null ? {} : { failureReason: row.failureReason as FailureReason }),
     ...(row.duplicateOf === null ? {} : { duplicateOf: row.duplicateOf }),
-    acceptedAt: row.acceptedAt.toISOString(),
-    settledAt: row.settledAt.toISOString(),
-    ...(row.refundedAt === null ? {} : { refundedAt: row.refundedAt.toISOString() }),
+    acceptedAt: iso(row.acceptedAt),
+    settledAt: iso(row.settledAt),
+    ...(row.refundedAt === null ? {} : { refundedAt: iso(row.refundedAt) }),
   };
 }
 
@@ -36,6 +38,6 @@ export function pendingReceiptView(pending: PendingReceipt): ReceiptView {
     unitPrice: pending.unitPrice,
     total: pending.total,
     status: 'PENDING',
-    acceptedAt: new Date(pending.acceptedAt).toISOString(),
+    acceptedAt: iso(pending.acceptedAt),
   };
 }

@@ -6,6 +6,6 @@ import type { DbTx } from './lock-auction-row.ts';
 export async function revokeToken(tx: DbTx, tokenId: string, now: number): Promise<void> {
   await tx
     .update(memberTokens)
-    .set({ revokedAt: new Date(now) })
+    .set({ revokedAt: now })
     .where(eq(memberTokens.id, tokenId));
 }

@@ -27,7 +27,7 @@ export async function updateAuction(
   const { id: _id, sellerId: _seller, ...values } = auctionValues(id, sellerId, draft);
   const [row] = await tx
     .update(auctions)
-    .set({ ...values, updatedAt: new Date(now) })
+    .set({ ...values, updatedAt: now })
     .where(eq(auctions.id, id))
     .returning();
   return row;
@@ -37,6 +37,6 @@ export async function updateAuction(
 export async function withdrawAuction(tx: DbTx, id: string, now: number): Promise<void> {
   await tx
     .update(auctions)
-    .set({ deletedAt: new Date(now), updatedAt: new Date(now) })
+    .set({ deletedAt: now, updatedAt: now })
     .where(eq(auctions.id, id));
 }
