@@ -175,11 +175,11 @@ function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections
     description: 'The token from POST /members (or POST /members/me/tokens).',
   });
   app.route('/', opsRoutes(context));
-  app.route('/', memberRoutes(context));
+  app.route('/members', memberRoutes(context));
   app.route('/auctions', auctionRoutes(context));
   app.route('/auctions', bidRoutes(context));
   app.route('/auctions', eventRoutes(context, connections));
   app.route('/receipts', receiptRoutes(context));
-  app.route('/', historyRoutes(context));
+  app.route('/members', historyRoutes(context));
   app.route('/', docsRoutes(app));
 }

@@ -1,7 +1,7 @@
 import { Charge, errors, Member, MemberCreate, MemberCreated, Points, TokenIssued } from '@dutch/contract';
 import { addPoints, appendCharge, findMember, insertMember, insertToken, revokeToken } from '@dutch/db';
 import { validateCharge } from '@dutch/domain';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { v4 as uuidv4 } from 'uuid';
 import { ApiError, fromDomain } from '../api-error.ts';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
@@ -10,20 +10,33 @@ import { issueToken } from '../auth/tokens.ts';
 import { RateLimiter } from '../bids/rate-limiter.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
+import type { HonoEnv } from '../hono-env.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
+
+type Router = OpenAPIHono<HonoEnv>;
+type Guard = ReturnType<typeof requireMember>;
 
 const noMember = () => new ApiError('UNAUTHENTICATED', 'This token belongs to no member.');
 
+/** The member routes, mounted under /members. */
 export function memberRoutes(ctx: AppContext) {
   const app = router();
   const auth = requireMember(ctx.tokens);
   // Sign-ups are free: unlimited, they would let one client make buyers faster than anything else limits them.
   const signups = new RateLimiter(ctx.config.signupRatePerMinute / 60, ctx.config.signupRateBurst, ctx.clock);
+  addSignUpRoute(app, ctx, signups);
+  addMeRoute(app, ctx, auth);
+  addChargeRoute(app, ctx, auth);
+  addTokenRoute(app, ctx, auth);
+  addSignOutRoute(app, ctx, auth);
+  return app;
+}
 
+function addSignUpRoute(app: Router, ctx: AppContext, signups: RateLimiter): void {
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/members',
+      path: '/',
       tags: ['Members'],
       summary: 'Sign up: everyone can both sell and buy. The token is shown once.',
       request: { body: json(MemberCreate) },
@@ -48,11 +61,13 @@ export function memberRoutes(ctx: AppContext) {
       return c.json({ ...member, token: token.token }, 201);
     },
   );
+}
 
+function addMeRoute(app: Router, ctx: AppContext, auth: Guard): void {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/members/me',
+      path: '/me',
       tags: ['Members'],
       summary: 'Who the token belongs to, and their points',
       security: bearer,
@@ -65,11 +80,13 @@ export function memberRoutes(ctx: AppContext) {
       return c.json(row, 200);
     },
   );
+}
 
+function addChargeRoute(app: Router, ctx: AppContext, auth: Guard): void {
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/members/me/points',
+      path: '/me/points',
       tags: ['Members'],
       summary: 'Charge points (1 to 10^9 at a time)',
       security: bearer,
@@ -93,11 +110,13 @@ export function memberRoutes(ctx: AppContext) {
       return c.json({ points }, 200);
     },
   );
+}
 
+function addTokenRoute(app: Router, ctx: AppContext, auth: Guard): void {
   app.openapi(
     createRoute({
       method: 'post',
-      path: '/members/me/tokens',
+      path: '/me/tokens',
       tags: ['Members'],
       summary: 'Issue another token for this member (e.g. for a second device)',
       security: bearer,
@@ -110,11 +129,13 @@ export function memberRoutes(ctx: AppContext) {
       return c.json({ token: token.token }, 201);
     },
   );
+}
 
+function addSignOutRoute(app: Router, ctx: AppContext, auth: Guard): void {
   app.openapi(
     createRoute({
       method: 'delete',
-      path: '/members/me/tokens/current',
+      path: '/me/tokens/current',
       tags: ['Members'],
       summary: 'Revoke the token this request is made with (sign out)',
       security: bearer,
@@ -129,6 +150,4 @@ export function memberRoutes(ctx: AppContext) {
       return c.body(null, 204);
     },
   );
-
-  return app;
 }
