@@ -147,7 +147,11 @@ describe('POST /auctions', () => {
       [
         'constant last step at 0 without floor',
         'priceDrop',
-        () => ({ startsAt: iso(start()), endsAt: iso(start() + 660_000) }),
+        () => {
+          // One reading of the clock: two could straddle a millisecond, and the duration would not be whole seconds.
+          const at = start();
+          return { startsAt: iso(at), endsAt: iso(at + 660_000) };
+        },
       ],
       // 10, 5, 2, 1, 0, ...: 50% a minute reaches 0 long before the tenth step.
       [
