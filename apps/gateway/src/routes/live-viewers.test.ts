@@ -1,5 +1,5 @@
 import { auctions, type Db } from '@dutch/db';
-import { readSseEvents, startStack, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { lampAuction, readSseEvents, startStack, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Reads of the auctions table through the gateway's drizzle handle (the real database, counted). */
@@ -132,16 +132,7 @@ describe('live streams per client address', () => {
       const created = await fetch(`${stack.url}/auctions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${member.token}` },
-        body: JSON.stringify({
-          title: 'Lamp',
-          startPrice: 100,
-          priceDrop: { kind: 'constant', amount: 10 },
-          dropIntervalSeconds: 60,
-          startsAt: new Date(startsAt).toISOString(),
-          endsAt: new Date(startsAt + 600_000).toISOString(),
-          stock: 3,
-          perBuyerLimit: 1,
-        }),
+        body: JSON.stringify(lampAuction(startsAt)),
       }).then((r) => r.json() as Promise<{ id: string }>);
       const open = async () => {
         const abort = new AbortController();
