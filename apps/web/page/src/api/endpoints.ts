@@ -1,6 +1,6 @@
+import type { AuctionCreate, AuctionView, BidAccepted, Member, MemberCreated, Page, Receipt } from '@dutch/contract';
 import type { AuctionStatus } from '@dutch/domain';
 import { requestJson } from './http.ts';
-import type { AuctionView, BidAccepted, CreateAuctionRequest, Member, MemberCreated, Page, Receipt } from './types.ts';
 
 /** One function per endpoint of the contract the page uses; the token is always passed in. */
 
@@ -25,7 +25,7 @@ export function auctionEventsUrl(id: string): string {
   return `/auctions/${encodeURIComponent(id)}/events`;
 }
 
-export function createAuction(token: string, body: CreateAuctionRequest): Promise<AuctionView> {
+export function createAuction(token: string, body: AuctionCreate): Promise<AuctionView> {
   return requestJson('/auctions', { method: 'POST', token, body });
 }
 

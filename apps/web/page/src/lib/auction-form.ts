@@ -1,5 +1,5 @@
+import type { AuctionCreate } from '@dutch/contract';
 import type { AuctionDraft, Millis, Violation } from '@dutch/domain';
-import type { CreateAuctionRequest } from '../api/types.ts';
 import { fromDateTimeLocal, toDateTimeLocal } from './format.ts';
 
 export type DropKind = 'constant' | 'percentage';
@@ -82,7 +82,7 @@ export function draftFromForm(values: AuctionFormValues): AuctionDraft {
 }
 
 /** The body of POST /auctions for a valid draft. */
-export function requestFromDraft(draft: AuctionDraft): CreateAuctionRequest {
+export function requestFromDraft(draft: AuctionDraft): AuctionCreate {
   return {
     title: draft.title.trim(),
     ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),

@@ -1,5 +1,5 @@
+import type { AuctionView } from '@dutch/contract';
 import { describe, expect, it } from 'vitest';
-import type { AuctionView } from '../api/types.ts';
 import { groupAuctions } from './auction-groups.ts';
 import { liveFromView } from './live-auction.ts';
 
@@ -20,6 +20,8 @@ function auction(id: string, startsAt: number, endsAt: number, startPrice = 100)
     nextPrice: null,
     nextDropAt: null,
     perBuyerLimit: 1,
+    showStock: true,
+    createdAt: new Date(0).toISOString(),
     serverTime: new Date(0).toISOString(),
   };
 }

@@ -1,5 +1,5 @@
+import type { AuctionView } from '@dutch/contract';
 import type { PriceSchedule } from '@dutch/domain';
-import type { AuctionView } from '../api/types.ts';
 
 /** The domain's schedule behind an API view: the same input the server prices with. */
 export function scheduleOf(view: AuctionView): PriceSchedule {

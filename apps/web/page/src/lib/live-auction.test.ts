@@ -1,5 +1,5 @@
+import type { AuctionView } from '@dutch/contract';
 import { describe, expect, it } from 'vitest';
-import type { AuctionView } from '../api/types.ts';
 import { applyLiveEvent, liveFromView, momentAt, serverTimeLowerBound } from './live-auction.ts';
 
 const START = Date.parse('2030-01-01T12:00:00.000Z');
@@ -23,6 +23,8 @@ function view(overrides: Partial<AuctionView> = {}): AuctionView {
     stock: 5,
     initialStock: 5,
     perBuyerLimit: 2,
+    showStock: true,
+    createdAt: new Date(0).toISOString(),
     serverTime: new Date(START - 1_000).toISOString(),
     ...overrides,
   };

@@ -1,3 +1,4 @@
+import type { AuctionView } from '@dutch/contract';
 import {
   type AuctionMoment,
   intervalMs,
@@ -8,7 +9,7 @@ import {
   stepCount,
   stepStartsAt,
 } from '@dutch/domain';
-import type { AuctionView, PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
+import type { PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
 import { scheduleOf } from './auction-schedule.ts';
 
 /** What the page knows about one auction: the last snapshot, amended by the live events since. */

@@ -1,5 +1,5 @@
+import type { Receipt } from '@dutch/contract';
 import { FINAL_STATUSES, type ReceiptStatus } from '@dutch/domain';
-import type { Receipt } from '../api/types.ts';
 
 /** A new bid is done once settled: PURCHASED or FAILED. */
 export function isBidSettled(receipt: Pick<Receipt, 'status'>): boolean {

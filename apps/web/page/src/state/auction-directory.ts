@@ -1,5 +1,5 @@
+import type { AuctionView } from '@dutch/contract';
 import { fetchAuction } from '../api/endpoints.ts';
-import type { AuctionView } from '../api/types.ts';
 import type { ServerClock } from '../lib/server-clock.ts';
 
 /**

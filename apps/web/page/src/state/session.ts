@@ -1,6 +1,6 @@
+import type { Member, MemberCreated } from '@dutch/contract';
 import { fetchMe } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
-import type { Member, MemberCreated } from '../api/types.ts';
 import { createStore, type Store } from './store.ts';
 
 export interface SessionState {
@@ -39,7 +39,8 @@ export function createSession(storage: Storage | null): Session {
       return member;
     },
     adopt(created) {
-      keep(created.token, { id: created.id, name: created.name, points: created.points });
+      const { token, ...member } = created;
+      keep(token, member);
     },
     async refresh() {
       const { token } = store.get();

@@ -1,6 +1,6 @@
+import type { Receipt } from '@dutch/contract';
 import { fetchReceipt } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
-import type { Receipt } from '../api/types.ts';
 import { pollUntil } from '../lib/poll-until.ts';
 
 /** Refusals that asking again will not change; anything else (network, 5xx, 429) is retried. */

@@ -1,6 +1,6 @@
+import type { MemberCreated } from '@dutch/contract';
 import { MAX_CHARGE, validateCharge } from '@dutch/domain';
 import { chargePoints, signUp } from '../api/endpoints.ts';
-import type { MemberCreated } from '../api/types.ts';
 import { describeError, describeViolation } from '../lib/plain-words.ts';
 import type { AppContext } from './app-context.ts';
 import { h, setText } from './dom.ts';

@@ -1,6 +1,6 @@
+import type { AuctionView } from '@dutch/contract';
 import type { AuctionStatus } from '@dutch/domain';
 import { type AuctionSort, fetchAuctions } from '../api/endpoints.ts';
-import type { AuctionView } from '../api/types.ts';
 import { type AuctionGroup, groupAuctions } from '../lib/auction-groups.ts';
 import { nextChangeAt } from '../lib/auction-words.ts';
 import { liveFromView, momentAt } from '../lib/live-auction.ts';

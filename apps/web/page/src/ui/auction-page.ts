@@ -1,5 +1,5 @@
+import type { BidAccepted } from '@dutch/contract';
 import { fetchAuction } from '../api/endpoints.ts';
-import type { BidAccepted } from '../api/types.ts';
 import { nextChangeAt } from '../lib/auction-words.ts';
 import {
   applyLiveEvent,

@@ -1,7 +1,7 @@
+import type { BidAccepted } from '@dutch/contract';
 import { type AuctionMoment, validateBid } from '@dutch/domain';
 import { placeBid } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
-import type { BidAccepted } from '../api/types.ts';
 import type { LiveAuction } from '../lib/live-auction.ts';
 import { describeError, describeViolation } from '../lib/plain-words.ts';
 import { randomUuid } from '../lib/random-uuid.ts';

@@ -1,6 +1,6 @@
+import type { AuctionView, Receipt } from '@dutch/contract';
 import { checkRefundable, type Millis } from '@dutch/domain';
 import { requestRefund } from '../api/endpoints.ts';
-import type { AuctionView, Receipt } from '../api/types.ts';
 import { formatCountdown, formatPoints } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
 import { createRefundProgress, isBidSettled } from '../lib/receipt-progress.ts';

@@ -1,4 +1,4 @@
-import type { BidAccepted, Receipt } from '../api/types.ts';
+import type { BidAccepted, Receipt } from '@dutch/contract';
 import { formatClock, formatPoints } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
 import { isBidSettled } from '../lib/receipt-progress.ts';
