@@ -132,7 +132,7 @@ export async function engine(bench: Bench): Promise<Stack> {
   if (bench.stack !== null) return bench.stack;
   const port = await freePort();
   log(
-    `starting the engine (apps/gateway/src/start.ts): ${bench.options.workers} gateway workers, ${bench.options.consumers} consumers, ${bench.options.shards} shards, port ${port}`,
+    `starting the engine (apps/launcher/src/start.ts): ${bench.options.workers} gateway workers, ${bench.options.consumers} consumers, ${bench.options.shards} shards, port ${port}`,
   );
   bench.stack = await startStack({ repoRoot: REPO_ROOT, env: engineEnv(bench, port) });
   bench.roles.set(bench.stack.url, 'gateway');

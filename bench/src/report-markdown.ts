@@ -11,7 +11,7 @@ function writeIntro(r: RunResults): string[] {
     '# Benchmark results',
     '',
     `Run ${r.startedAt} on ${r.machine.cpus} cores (Node ${r.machine.node}, load average at start ${r.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}). ` +
-      `Engine: \`apps/gateway/src/start.ts\` with GATEWAY_WORKERS=${s.workers}, CONSUMERS=${s.consumers}, SHARDS=${s.shards}; ` +
+      `Engine: \`apps/launcher/src/start.ts\` with GATEWAY_WORKERS=${s.workers}, CONSUMERS=${s.consumers}, SHARDS=${s.shards}; ` +
       `autocannon ${s.connections} connections, ${s.seconds} s runs, fixed-rate runs at ${Math.round(Number(s.fixedRateShare) * 100)}% of the maximum just measured. ` +
       `Scenarios: ${(s.scenarios as string[]).join(', ')}. The machine is shared and noisy: read the ratios, which compare against references measured in this same run.`,
     '',
