@@ -38,10 +38,17 @@ function durationHint(seconds: string): string {
   return words === '' ? limit : `${words}. ${limit}`;
 }
 
-/** Every input of the create-auction form, labelled, with an error line each. */
-export function createAuctionFormFields(initial: AuctionFormValues): AuctionFormFields {
+type TextFields = Record<TextField, Field<HTMLInputElement | HTMLTextAreaElement>>;
+
+interface Choices {
+  readonly dropKind: ReturnType<typeof radioGroup<DropKind>>;
+  readonly endMode: ReturnType<typeof radioGroup<EndMode>>;
+  readonly showStock: HTMLInputElement;
+}
+
+function createTextFields(initial: AuctionFormValues): TextFields {
   const text = (attrs: Record<string, string | number | boolean>) => h('input', { ...attrs });
-  const fields: Record<TextField, Field<HTMLInputElement | HTMLTextAreaElement>> = {
+  const fields: TextFields = {
     title: labelledField('Title', text({ required: true, maxlength: 200, value: initial.title })),
     description: labelledField('Description', h('textarea', { rows: 3, maxlength: 10_000 }, initial.description)),
     startPrice: labelledField(
@@ -85,7 +92,10 @@ export function createAuctionFormFields(initial: AuctionFormValues): AuctionForm
     field.control.name = name;
     field.control.dataset.testid = `form-${name}`;
   }
+  return fields;
+}
 
+function createChoices(initial: AuctionFormValues): Choices {
   const dropKind = radioGroup<DropKind>(
     'Price drop',
     'dropKind',
@@ -110,8 +120,11 @@ export function createAuctionFormFields(initial: AuctionFormValues): AuctionForm
     name: 'showStock',
     checked: initial.showStock,
   });
+  return { dropKind, endMode, showStock };
+}
 
-  const element = h(
+function layOutFields(fields: TextFields, { dropKind, endMode, showStock }: Choices): HTMLElement {
+  return h(
     'div',
     { class: 'form-fields' },
     fields.title.element,
@@ -132,32 +145,38 @@ export function createAuctionFormFields(initial: AuctionFormValues): AuctionForm
     h('div', { class: 'row' }, fields.stock.element, fields.perBuyerLimit.element),
     h('div', { class: 'choice' }, showStock, h('label', { for: showStock.id }, 'Show the stock left to buyers')),
   );
+}
 
-  const read = (): AuctionFormValues => {
-    const value = (field: TextField) => fields[field].control.value;
-    return {
-      title: value('title'),
-      description: value('description'),
-      startPrice: value('startPrice'),
-      floorPrice: value('floorPrice'),
-      dropKind: dropKind.value(),
-      dropAmount: value('dropAmount'),
-      dropPercent: value('dropPercent'),
-      dropIntervalSeconds: value('dropIntervalSeconds'),
-      startsAt: value('startsAt'),
-      endMode: endMode.value(),
-      durationSeconds: value('durationSeconds'),
-      endsAt: value('endsAt'),
-      stock: value('stock'),
-      perBuyerLimit: value('perBuyerLimit'),
-      showStock: showStock.checked,
-    };
+function readFields(fields: TextFields, { dropKind, endMode, showStock }: Choices): AuctionFormValues {
+  const value = (field: TextField) => fields[field].control.value;
+  return {
+    title: value('title'),
+    description: value('description'),
+    startPrice: value('startPrice'),
+    floorPrice: value('floorPrice'),
+    dropKind: dropKind.value(),
+    dropAmount: value('dropAmount'),
+    dropPercent: value('dropPercent'),
+    dropIntervalSeconds: value('dropIntervalSeconds'),
+    startsAt: value('startsAt'),
+    endMode: endMode.value(),
+    durationSeconds: value('durationSeconds'),
+    endsAt: value('endsAt'),
+    stock: value('stock'),
+    perBuyerLimit: value('perBuyerLimit'),
+    showStock: showStock.checked,
   };
+}
 
+/** Every input of the create-auction form, labelled, with an error line each. */
+export function createAuctionFormFields(initial: AuctionFormValues): AuctionFormFields {
+  const fields = createTextFields(initial);
+  const choices = createChoices(initial);
+  const read = () => readFields(fields, choices);
   const isText = (field: FormField): field is TextField => field in fields;
 
   return {
-    element,
+    element: layOutFields(fields, choices),
     read,
     setError(field, message) {
       if (isText(field)) fields[field].setError(message);
