@@ -17,21 +17,7 @@ export interface PurchaseRow {
   tick(now: Millis): void;
 }
 
-/**
- * One receipt in the buyer's history, with its Refund button: enabled for a PURCHASED receipt
- * once the auction has ended by the server's clock, as the server checks it.
- */
-export function createPurchaseRow(
-  ctx: AppContext,
-  initial: Receipt,
-  showAuction: boolean,
-  onSettled: () => void,
-  signal: AbortSignal,
-): PurchaseRow {
-  let receipt = initial;
-  let endsAt: Millis | null = null;
-  let following = false;
-
+function createRowElements(receipt: Receipt, showAuction: boolean) {
   const titleId = uniqueId('purchase');
   const title = h('span', {}, 'Auction');
   const heading = h(
@@ -58,6 +44,84 @@ export function createPurchaseRow(
     trouble,
   );
 
+  return { element, title, amount, status, refund, note, trouble };
+}
+
+/** Enables the Refund button by the server's own refund rule, on its clock, and says why not yet. */
+function showRefundState(
+  refund: HTMLButtonElement,
+  note: HTMLElement,
+  { receipt, endsAt, following }: { receipt: Receipt; endsAt: Millis | null; following: boolean },
+  now: Millis,
+): void {
+  // Undecided until the auction's end is known.
+  const verdict = endsAt === null ? null : checkRefundable(receipt, { endsAt }, now);
+  // Nothing more can happen to a failed or refunded receipt: no button to wonder about.
+  refund.hidden = receipt.status === 'FAILED' || receipt.status === 'REFUNDED';
+  refund.disabled = following || verdict?.ok !== true;
+  // The one refusal that time lifts: say when.
+  const waiting = !following && verdict?.ok === false && verdict.error.code === 'AUCTION_NOT_ENDED';
+  setText(
+    note,
+    waiting && endsAt !== null ? `Refunds open when the auction ends, in ${formatCountdown(endsAt - now)}.` : '',
+  );
+}
+
+type Progress = { isDone(r: Receipt): boolean; shownStatus?(r: Receipt): Receipt['status'] };
+
+/** Shows every reading of the receipt until it is done; false, with the reason shown, if tracking failed. */
+async function trackToTheEnd(
+  token: string,
+  receiptId: string,
+  progress: Progress,
+  show: (receipt: Receipt, status?: Receipt['status']) => void,
+  trouble: HTMLElement,
+  signal: AbortSignal,
+): Promise<boolean> {
+  try {
+    await trackReceipt(token, receiptId, progress.isDone, (r) => show(r, progress.shownStatus?.(r)), signal);
+    return true;
+  } catch (error) {
+    setText(trouble, describeError(error));
+    return false;
+  }
+}
+
+/** Asks for the refund; false, with the reason shown, when the server refused it. */
+async function sendRefund(
+  token: string,
+  receipt: Receipt,
+  refund: HTMLButtonElement,
+  trouble: HTMLElement,
+): Promise<boolean> {
+  refund.disabled = true;
+  setText(trouble, '');
+  try {
+    await requestRefund(token, receipt.id);
+    return true;
+  } catch (error) {
+    setText(trouble, describeError(error));
+    return false;
+  }
+}
+
+/**
+ * One receipt in the buyer's history, with its Refund button: enabled for a PURCHASED receipt
+ * once the auction has ended by the server's clock, as the server checks it.
+ */
+export function createPurchaseRow(
+  ctx: AppContext,
+  initial: Receipt,
+  showAuction: boolean,
+  onSettled: () => void,
+  signal: AbortSignal,
+): PurchaseRow {
+  let receipt = initial;
+  let endsAt: Millis | null = null;
+  let following = false;
+
+  const { element, title, amount, status, refund, note, trouble } = createRowElements(receipt, showAuction);
+
   const show = (shown: Receipt, shownStatus = shown.status) => {
     receipt = shown;
     setText(amount, `${shown.quantity} × ${formatPoints(shown.unitPrice)} = ${formatPoints(shown.total)} points`);
@@ -65,35 +129,22 @@ export function createPurchaseRow(
     row.tick(ctx.clock.now());
   };
 
-  const follow = async (progress: { isDone(r: Receipt): boolean; shownStatus?(r: Receipt): Receipt['status'] }) => {
+  const follow = async (progress: Progress) => {
     const { token } = ctx.session.get();
     if (token === null) return;
     following = true;
-    try {
-      await trackReceipt(token, receipt.id, progress.isDone, (r) => show(r, progress.shownStatus?.(r)), signal);
-      onSettled();
-    } catch (error) {
-      setText(trouble, describeError(error));
-    } finally {
-      following = false;
-      row.tick(ctx.clock.now());
-    }
+    if (await trackToTheEnd(token, receipt.id, progress, show, trouble, signal)) onSettled();
+    following = false;
+    row.tick(ctx.clock.now());
   };
 
   refund.addEventListener('click', async () => {
-    const { token } = ctx.session.get();
+    const token = ctx.session.get().token;
     if (token === null) return;
-    refund.disabled = true;
-    setText(trouble, '');
-    try {
-      await requestRefund(token, receipt.id);
-    } catch (error) {
-      setText(trouble, describeError(error));
-      row.tick(ctx.clock.now());
-      return;
-    }
-    show(receipt, 'REFUND_PENDING');
-    void follow(createRefundProgress());
+    if (await sendRefund(token, receipt, refund, trouble)) {
+      show(receipt, 'REFUND_PENDING');
+      void follow(createRefundProgress());
+    } else row.tick(ctx.clock.now());
   });
 
   const row: PurchaseRow = {
@@ -102,20 +153,11 @@ export function createPurchaseRow(
       if (!following) show(next);
     },
     tick(now) {
-      // The server's own refund rule, on its clock; undecided until the auction's end is known.
-      const verdict = endsAt === null ? null : checkRefundable(receipt, { endsAt }, now);
-      // Nothing more can happen to a failed or refunded receipt: no button to wonder about.
-      refund.hidden = receipt.status === 'FAILED' || receipt.status === 'REFUNDED';
-      refund.disabled = following || verdict?.ok !== true;
-      // The one refusal that time lifts: say when.
-      const waiting = !following && verdict?.ok === false && verdict.error.code === 'AUCTION_NOT_ENDED';
-      setText(
-        note,
-        waiting && endsAt !== null ? `Refunds open when the auction ends, in ${formatCountdown(endsAt - now)}.` : '',
-      );
+      showRefundState(refund, note, { receipt, endsAt, following }, now);
     },
   };
 
+  // The row is named after its auction, and the refund rule needs the auction's end.
   void ctx.auctions.get(receipt.auctionId).then((view: AuctionView | null) => {
     if (view === null) return;
     setText(title, view.title);
