@@ -13,7 +13,7 @@ import {
 import { describeError, describeViolation } from '../lib/plain-words.ts';
 import { hrefOf } from '../lib/routes.ts';
 import type { AppContext } from './app-context.ts';
-import { createAuctionFormFields } from './auction-form-fields.ts';
+import { type AuctionFormFields, createAuctionFormFields } from './auction-form-fields.ts';
 import { h, setText } from './dom.ts';
 import { createSchedulePreview } from './schedule-preview.ts';
 import { startTicker } from './ticker.ts';
@@ -36,6 +36,86 @@ const LABELS: Record<FormField, string> = {
   showStock: 'Show stock',
 };
 
+type ShowViolations = (values: AuctionFormValues, violations: readonly Violation[]) => void;
+
+/** The domain's verdict on the form, shown under each field the seller has been to (or all, once submitted). */
+function createChecker(ctx: AppContext, fields: AuctionFormFields, isVisible: (field: FormField) => boolean) {
+  const showViolations: ShowViolations = (values, violations) => {
+    const messages = new Map<FormField, string>();
+    for (const v of violations) {
+      const field = fieldOfViolation(v.field, values);
+      if (!messages.has(field)) messages.set(field, describeViolation(LABELS[field], v.message));
+    }
+    for (const field of Object.keys(LABELS) as FormField[]) {
+      fields.setError(field, isVisible(field) ? (messages.get(field) ?? null) : null);
+    }
+  };
+
+  /** Shows each field's first violation, if the seller has been there; returns all of them. */
+  const check = (values: AuctionFormValues): Violation[] => {
+    const result = validateAuction(draftFromForm(values), ctx.clock.now());
+    const violations = result.ok || result.error.code !== 'INVALID_REQUEST' ? [] : [...result.error.violations];
+    showViolations(values, violations);
+    return violations;
+  };
+  return { check, showViolations };
+}
+
+/** Sends a draft the domain accepted and opens the new auction. */
+async function sendAuction(
+  ctx: AppContext,
+  token: string,
+  values: AuctionFormValues,
+  { submit, summary }: { submit: HTMLButtonElement; summary: HTMLElement },
+  showViolations: ShowViolations,
+): Promise<void> {
+  submit.disabled = true;
+  setText(summary, '');
+  try {
+    const created = await createAuction(token, requestFromDraft(draftFromForm(values)));
+    ctx.auctions.remember(created);
+    location.hash = hrefOf({ name: 'auction', id: created.id });
+  } catch (error) {
+    // The server speaks the same violations; put them under their fields too.
+    if (error instanceof ApiError && error.details.length > 0) showViolations(values, error.details);
+    setText(summary, describeError(error));
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+/** Nothing is sent while the domain refuses the draft: say how much to fix, and go to the first. */
+function askForFixes(
+  fields: AuctionFormFields,
+  summary: HTMLElement,
+  values: AuctionFormValues,
+  violations: readonly Violation[],
+): void {
+  const first = violations[0];
+  setText(
+    summary,
+    `Please fix ${violations.length === 1 ? 'the highlighted field' : `${violations.length} problems`} first.`,
+  );
+  if (first !== undefined) fields.focus(fieldOfViolation(first.field, values));
+}
+
+/** Selling needs an account: says so while nobody is signed in. */
+function createSignedOutNotice(ctx: AppContext, signal: AbortSignal): HTMLElement {
+  const notice = h(
+    'p',
+    { class: 'card notice' },
+    'You need to be signed in to sell. ',
+    h('a', { href: '#/account' }, 'Sign in or sign up'),
+    '.',
+  );
+  const update = () => {
+    notice.hidden = ctx.session.get().token !== null;
+  };
+  ctx.session.subscribe(update, signal);
+  update();
+  return notice;
+}
+
 /**
  * The create-auction form. It checks the draft with the domain's validateAuction as the seller
  * types (the very rules the server applies) and draws the resulting price schedule before
@@ -46,13 +126,6 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
   const preview = createSchedulePreview(signal);
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-button' }, 'Create auction');
   const summary = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'form-errors' });
-  const signedOut = h(
-    'p',
-    { class: 'card notice' },
-    'You need to be signed in to sell. ',
-    h('a', { href: '#/account' }, 'Sign in or sign up'),
-    '.',
-  );
   const form = h(
     'form',
     { class: 'card', novalidate: true, 'aria-label': 'New auction' },
@@ -63,26 +136,7 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
 
   const touched = new Set<FormField>();
   let submitted = false;
-
-  /** Shows each field's first violation, if the seller has been there; returns all of them. */
-  const check = (values: AuctionFormValues): Violation[] => {
-    const result = validateAuction(draftFromForm(values), ctx.clock.now());
-    const violations = result.ok || result.error.code !== 'INVALID_REQUEST' ? [] : [...result.error.violations];
-    showViolations(values, violations);
-    return violations;
-  };
-
-  const showViolations = (values: AuctionFormValues, violations: readonly Violation[]) => {
-    const messages = new Map<FormField, string>();
-    for (const v of violations) {
-      const field = fieldOfViolation(v.field, values);
-      if (!messages.has(field)) messages.set(field, describeViolation(LABELS[field], v.message));
-    }
-    for (const field of Object.keys(LABELS) as FormField[]) {
-      const visible = submitted || touched.has(field);
-      fields.setError(field, visible ? (messages.get(field) ?? null) : null);
-    }
-  };
+  const { check, showViolations } = createChecker(ctx, fields, (field) => submitted || touched.has(field));
 
   const refresh = () => {
     fields.sync();
@@ -106,39 +160,14 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
     const values = fields.read();
     const violations = check(values);
     const { token } = ctx.session.get();
-    if (violations.length > 0) {
-      const first = violations[0];
-      setText(
-        summary,
-        `Please fix ${violations.length === 1 ? 'the highlighted field' : `${violations.length} problems`} first.`,
-      );
-      if (first !== undefined) fields.focus(fieldOfViolation(first.field, values));
-      return;
-    }
+    if (violations.length > 0) return askForFixes(fields, summary, values, violations);
     if (token === null) {
       setText(summary, 'Sign in to create an auction.');
       return;
     }
-    submit.disabled = true;
-    setText(summary, '');
-    try {
-      const created = await createAuction(token, requestFromDraft(draftFromForm(values)));
-      ctx.auctions.remember(created);
-      location.hash = hrefOf({ name: 'auction', id: created.id });
-    } catch (error) {
-      // The server speaks the same violations; put them under their fields too.
-      if (error instanceof ApiError && error.details.length > 0) showViolations(values, error.details);
-      setText(summary, describeError(error));
-    } finally {
-      submit.disabled = false;
-    }
+    await sendAuction(ctx, token, values, { submit, summary }, showViolations);
   });
 
-  const updateSignedIn = () => {
-    signedOut.hidden = ctx.session.get().token !== null;
-  };
-  ctx.session.subscribe(updateSignedIn, signal);
-  updateSignedIn();
   // "Not in the past" depends on the clock: keep the verdict current while the seller thinks.
   startTicker(ctx.clock, () => null, refresh, signal);
 
@@ -147,7 +176,7 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
     { class: 'page' },
     h('h1', { tabindex: -1 }, 'Sell'),
     h('p', { class: 'lead' }, 'Set a start price and how it falls; buyers see the same schedule.'),
-    signedOut,
+    createSignedOutNotice(ctx, signal),
     h('div', { class: 'sell-layout' }, form, preview.element),
   );
 }
