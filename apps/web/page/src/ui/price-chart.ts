@@ -19,9 +19,9 @@ function boxFor(width: number): ChartBox {
   return { width, height, left: 56, right: 12, top: 16, bottom: 30 };
 }
 
-/** The price schedule as an SVG step line: past steps grey, steps to come in colour, a dot at now. */
-export function createPriceChart(testId: string, signal: AbortSignal): PriceChart {
-  let box = boxFor(640);
+type ChartParts = ReturnType<typeof createChartElements>;
+
+function createChartElements(testId: string) {
   const past = s('path', { class: 'chart-past' });
   const future = s('path', { class: 'chart-future' });
   const markerLine = s('line', { class: 'chart-now' });
@@ -47,20 +47,60 @@ export function createPriceChart(testId: string, signal: AbortSignal): PriceChar
     future,
     marker,
   );
+  return { element, past, future, markerLine, markerDot, marker, priceLabels, startLabel, endLabel, axis };
+}
+
+/** Fits the drawing's frame (view box, axis, time labels) to the box. */
+function layoutChart(parts: ChartParts, box: ChartBox): void {
+  const { element, axis, startLabel, endLabel } = parts;
+  element.setAttribute('viewBox', `0 0 ${box.width} ${box.height}`);
+  axis.setAttribute('d', `M${box.left} ${box.top}V${box.height - box.bottom}H${box.width - box.right}`);
+  for (const [label, x] of [
+    [startLabel, box.left],
+    [endLabel, box.width - box.right],
+  ] as const) {
+    label.setAttribute('x', String(x));
+    label.setAttribute('y', String(box.height - 8));
+  }
+}
+
+type ChartGeometry = ReturnType<typeof computeChartGeometry>;
+
+function drawMarker({ marker, markerLine, markerDot }: ChartParts, g: ChartGeometry): void {
+  if (g.marker === null) marker.setAttribute('display', 'none');
+  else {
+    marker.removeAttribute('display');
+    markerLine.setAttribute('x1', String(g.marker.x));
+    markerLine.setAttribute('x2', String(g.marker.x));
+    markerLine.setAttribute('y1', String(g.plot.y0));
+    markerLine.setAttribute('y2', String(g.plot.y1));
+    markerDot.setAttribute('cx', String(g.marker.x));
+    markerDot.setAttribute('cy', String(g.marker.y));
+  }
+}
+
+function drawLabels(parts: ChartParts, schedule: PriceSchedule, g: ChartGeometry, box: ChartBox): void {
+  parts.priceLabels.replaceChildren(
+    ...g.priceTicks.map((tick) =>
+      s('text', { x: box.left - 8, y: tick.at + 5, 'text-anchor': 'end' }, formatPoints(tick.value)),
+    ),
+  );
+  setText(parts.startLabel, formatClock(schedule.startsAt));
+  setText(parts.endLabel, formatClock(schedule.endsAt));
+  parts.element.setAttribute('aria-label', `Price schedule. ${summarizeSchedule(schedule)}`);
+}
+
+/** The price schedule as an SVG step line: past steps grey, steps to come in colour, a dot at now. */
+export function createPriceChart(testId: string, signal: AbortSignal): PriceChart {
+  let box = boxFor(640);
+  const parts = createChartElements(testId);
+  const { element, past, future } = parts;
 
   let labelledFor: PriceSchedule | null = null;
   let last: { schedule: PriceSchedule; now: Millis | null } | null = null;
 
   const layout = () => {
-    element.setAttribute('viewBox', `0 0 ${box.width} ${box.height}`);
-    axis.setAttribute('d', `M${box.left} ${box.top}V${box.height - box.bottom}H${box.width - box.right}`);
-    for (const [label, x] of [
-      [startLabel, box.left],
-      [endLabel, box.width - box.right],
-    ] as const) {
-      label.setAttribute('x', String(x));
-      label.setAttribute('y', String(box.height - 8));
-    }
+    layoutChart(parts, box);
     labelledFor = null;
   };
   layout();
@@ -82,27 +122,11 @@ export function createPriceChart(testId: string, signal: AbortSignal): PriceChar
       const g = computeChartGeometry(schedule, now, box);
       past.setAttribute('d', g.past);
       future.setAttribute('d', g.future);
-      if (g.marker === null) marker.setAttribute('display', 'none');
-      else {
-        marker.removeAttribute('display');
-        markerLine.setAttribute('x1', String(g.marker.x));
-        markerLine.setAttribute('x2', String(g.marker.x));
-        markerLine.setAttribute('y1', String(g.plot.y0));
-        markerLine.setAttribute('y2', String(g.plot.y1));
-        markerDot.setAttribute('cx', String(g.marker.x));
-        markerDot.setAttribute('cy', String(g.marker.y));
-      }
+      drawMarker(parts, g);
       if (labelledFor === schedule) return;
       // Labels and the text alternative only change with the schedule, not every second.
       labelledFor = schedule;
-      priceLabels.replaceChildren(
-        ...g.priceTicks.map((tick) =>
-          s('text', { x: box.left - 8, y: tick.at + 5, 'text-anchor': 'end' }, formatPoints(tick.value)),
-        ),
-      );
-      setText(startLabel, formatClock(schedule.startsAt));
-      setText(endLabel, formatClock(schedule.endsAt));
-      element.setAttribute('aria-label', `Price schedule. ${summarizeSchedule(schedule)}`);
+      drawLabels(parts, schedule, g, box);
     },
   };
   return chart;
