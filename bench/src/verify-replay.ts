@@ -152,8 +152,7 @@ function countDemand(
 ): void {
   const unlimitedAllowed = ruleOn(terms, r, tally.unlimited, points).allowed;
   const ambiguousPoints = unlimitedAllowed.length > 1;
-  const satisfiable =
-    unlimitedAllowed.includes('PURCHASED') && !(ambiguousPoints && outcome === 'INSUFFICIENT_POINTS');
+  const satisfiable = unlimitedAllowed.includes('PURCHASED') && !(ambiguousPoints && outcome === 'INSUFFICIENT_POINTS');
   if (satisfiable) {
     tally.demand += r.quantity;
     addTo(tally.unlimited.held, r.buyerId, r.quantity);

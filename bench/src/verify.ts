@@ -6,18 +6,11 @@
  * sold unit and every point moved is what those rules allow.
  */
 import type { ReceiptRow } from '@dutch/testkit/receipts';
-import {
-  checkAudit,
-  checkLedgerSums,
-  checkNothingNegative,
-  checkRefusals,
-  checkTransport,
-} from './verify-balances.ts';
+import { checkAudit, checkLedgerSums, checkNothingNegative, checkRefusals, checkTransport } from './verify-balances.ts';
 import type { Check, OutcomeInput } from './verify-input.ts';
 import { checkAnswers, checkNothingPending, checkSettlementOrder, compareAnswers } from './verify-receipts.ts';
 import { checkOutcomes, checkSold, replayAuctions } from './verify-rules.ts';
 
-export type { ReceiptRow };
 export type {
   AnsweredReceipt,
   AuctionFacts,
@@ -36,6 +29,7 @@ export {
   ruleOn,
   soldMatchesDemand,
 } from './verify-replay.ts';
+export type { ReceiptRow };
 
 export function verifyOutcome(input: OutcomeInput): Check[] {
   const byId = new Map(input.receipts.map((r) => [r.id, r]));
