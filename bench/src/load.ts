@@ -102,32 +102,63 @@ interface BidContext {
 
 const CODE = /"code":"([A-Z_]+)"/;
 
+/** What a run has counted so far; autocannon's callbacks add to it. */
+interface LoadTally {
+  readonly statuses: Record<string, number>;
+  readonly codes: Record<string, number>;
+  readonly statusCodes: Record<string, number>;
+  readonly answers: Answer[];
+  readonly pointsRefusals: PointsRefusal[];
+  readonly latencies: Samples;
+  readonly answeredAt: Samples;
+  readonly sentPerSecond: number[];
+  sent: number;
+  transportErrors: number;
+  started: number;
+}
+
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  const { buyers } = plan;
+  const tally: LoadTally = {
+    statuses: {},
+    codes: {},
+    statusCodes: {},
+    answers: [],
+    pointsRefusals: [],
+    latencies: new Samples(),
+    answeredAt: new Samples(),
+    sentPerSecond: [],
+    sent: 0,
+    transportErrors: 0,
+    started: 0,
+  };
+  const options: autocannon.Options = {
+    url: plan.url,
+    connections: plan.connections,
+    duration: plan.durationSeconds,
+    ...(plan.amount === undefined ? {} : { amount: plan.amount }),
+    requests: [buildRequest(plan, tally)],
+    timeout: 10,
+    ...(plan.overallRate === undefined ? {} : { overallRate: Math.round(plan.overallRate) }),
+  };
+  const result = await fireAutocannon(options, tally);
+  return summarizeLoad(plan, tally, result);
+}
+
+/** The bid request: each one picks its buyer, quantity and auction, and each answer is counted. */
+function buildRequest(plan: LoadPlan, tally: LoadTally): autocannon.Request {
   const quantities = plan.quantities ?? DEFAULT_QUANTITIES;
   const body = quantities.map((q) => JSON.stringify({ quantity: q, maxPrice: plan.maxPrice ?? 100 }));
-  const statuses: Record<string, number> = {};
-  const codes: Record<string, number> = {};
-  const statusCodes: Record<string, number> = {};
-  const answers: Answer[] = [];
-  const pointsRefusals: PointsRefusal[] = [];
-  const latencies = new Samples();
-  const answeredAt = new Samples();
-  const sentPerSecond: number[] = [];
-  let sent = 0;
-  let transportErrors = 0;
-  let started = 0;
-
-  const request: autocannon.Request = {
+  return {
     method: 'POST',
     path: '/',
     setupRequest: (req, context) => {
       const ctx = context as BidContext;
-      const i = sent++;
-      if (started > 0) {
-        const second = Math.floor((Date.now() - started) / 1000);
-        sentPerSecond[second] = (sentPerSecond[second] ?? 0) + 1;
+      const i = tally.sent++;
+      if (tally.started > 0) {
+        const second = Math.floor((Date.now() - tally.started) / 1000);
+        tally.sentPerSecond[second] = (tally.sentPerSecond[second] ?? 0) + 1;
       }
+      const { buyers } = plan;
       const buyer = plan.buyerFor === undefined ? Math.floor(Math.random() * buyers.length) : plan.buyerFor(i);
       const pick = Math.floor(Math.random() * quantities.length);
       const auctionId = plan.auctionFor(i);
@@ -144,89 +175,90 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       req.body = body[pick] as string;
       return req;
     },
-    onResponse: (status, responseBody, context) => {
-      const ctx = context as BidContext;
-      const key = String(status);
-      statuses[key] = (statuses[key] ?? 0) + 1;
-      const accepted = status >= 200 && status < 300;
-      const code = accepted ? null : (CODE.exec(responseBody)?.[1] ?? 'UNKNOWN');
-      if (code !== null) {
-        codes[code] = (codes[code] ?? 0) + 1;
-        statusCodes[`${key} ${code}`] = (statusCodes[`${key} ${code}`] ?? 0) + 1;
-      }
-      const named = responseBody.includes('"receiptId"');
-      if (status === 409 && !named && code === 'INSUFFICIENT_POINTS') {
-        const { buyer, auctionId, quantity, sentAt } = ctx;
-        pointsRefusals.push({ buyer, auctionId, quantity, sentAt, answeredAt: Date.now() });
-      }
-      if (accepted || (status === 409 && named)) {
-        answers.push({
-          status,
-          body: responseBody,
-          buyer: ctx.buyer,
-          auctionId: ctx.auctionId,
-          quantity: ctx.quantity,
-        });
-      }
-    },
+    onResponse: (status, responseBody, context) => recordAnswer(status, responseBody, context as BidContext, tally),
   };
+}
 
-  const options: autocannon.Options = {
-    url: plan.url,
-    connections: plan.connections,
-    duration: plan.durationSeconds,
-    ...(plan.amount === undefined ? {} : { amount: plan.amount }),
-    requests: [request],
-    timeout: 10,
-    ...(plan.overallRate === undefined ? {} : { overallRate: Math.round(plan.overallRate) }),
-  };
+/** Counts one answer by status and code, keeping the ones the verification accounts for. */
+function recordAnswer(status: number, responseBody: string, ctx: BidContext, tally: LoadTally): void {
+  const { statuses, codes, statusCodes } = tally;
+  const key = String(status);
+  statuses[key] = (statuses[key] ?? 0) + 1;
+  const accepted = status >= 200 && status < 300;
+  const code = accepted ? null : (CODE.exec(responseBody)?.[1] ?? 'UNKNOWN');
+  if (code !== null) {
+    codes[code] = (codes[code] ?? 0) + 1;
+    statusCodes[`${key} ${code}`] = (statusCodes[`${key} ${code}`] ?? 0) + 1;
+  }
+  const named = responseBody.includes('"receiptId"');
+  if (status === 409 && !named && code === 'INSUFFICIENT_POINTS') {
+    const { buyer, auctionId, quantity, sentAt } = ctx;
+    tally.pointsRefusals.push({ buyer, auctionId, quantity, sentAt, answeredAt: Date.now() });
+  }
+  if (accepted || (status === 409 && named)) {
+    tally.answers.push({
+      status,
+      body: responseBody,
+      buyer: ctx.buyer,
+      auctionId: ctx.auctionId,
+      quantity: ctx.quantity,
+    });
+  }
+}
 
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+/** Runs autocannon to the end, timing every response and counting connection errors. */
+function fireAutocannon(options: autocannon.Options, tally: LoadTally): Promise<autocannon.Result> {
+  return new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
-    started = Date.now();
+    tally.started = Date.now();
     instance.on('response', (_client, _status, _bytes, responseTime) => {
-      latencies.push(responseTime);
-      answeredAt.push(Date.now());
+      tally.latencies.push(responseTime);
+      tally.answeredAt.push(Date.now());
     });
     instance.on('reqError', () => {
-      transportErrors++;
+      tally.transportErrors++;
     });
   });
+}
 
+/** What a fixed-rate run sent against its schedule; null for a max run. */
+function measureSchedule(plan: LoadPlan, sentPerSecond: readonly number[]): Schedule | null {
+  if (plan.overallRate === undefined) return null;
+  const rate = Math.round(plan.overallRate);
+  const whole = Math.floor(plan.durationSeconds);
+  const scheduled = rate * whole;
+  const within = sentPerSecond.slice(0, whole).reduce((n, s) => n + (s ?? 0), 0);
+  let secondsBehind = 0;
+  for (let s = 0; s < whole; s++) if ((sentPerSecond[s] ?? 0) < rate * 0.95) secondsBehind++;
+  return { rate, scheduled, sent: within, omitted: Math.max(0, scheduled - within), secondsBehind };
+}
+
+function summarizeLoad(plan: LoadPlan, tally: LoadTally, result: autocannon.Result): LoadResult {
   const finishedAt = result.finish.getTime();
   const startedAt = result.start.getTime();
   const durationMs = finishedAt - startedAt;
+  const { latencies } = tally;
   const responses = latencies.length;
-  let schedule: Schedule | null = null;
-  if (plan.overallRate !== undefined) {
-    const rate = Math.round(plan.overallRate);
-    const whole = Math.floor(plan.durationSeconds);
-    const scheduled = rate * whole;
-    const within = sentPerSecond.slice(0, whole).reduce((n, s) => n + (s ?? 0), 0);
-    let secondsBehind = 0;
-    for (let s = 0; s < whole; s++) if ((sentPerSecond[s] ?? 0) < rate * 0.95) secondsBehind++;
-    schedule = { rate, scheduled, sent: within, omitted: Math.max(0, scheduled - within), secondsBehind };
-  }
   return {
     name: plan.name,
     connections: plan.connections,
     startedAt,
     finishedAt,
     durationMs,
-    sent,
+    sent: tally.sent,
     responses,
     rps: responses / (durationMs / 1000),
-    statuses,
-    codes,
-    statusCodes,
-    transportErrors: Math.max(transportErrors - result.timeouts, 0),
+    statuses: tally.statuses,
+    codes: tally.codes,
+    statusCodes: tally.statusCodes,
+    transportErrors: Math.max(tally.transportErrors - result.timeouts, 0),
     timeouts: result.timeouts,
     latency: summarize(latencies.values()),
     latencies: Float64Array.from(latencies.values()),
-    answeredAt: Float64Array.from(answeredAt.values()),
-    answers,
-    pointsRefusals,
-    schedule,
+    answeredAt: Float64Array.from(tally.answeredAt.values()),
+    answers: tally.answers,
+    pointsRefusals: tally.pointsRefusals,
+    schedule: measureSchedule(plan, tally.sentPerSecond),
     cpu: null,
   };
 }
