@@ -17,13 +17,7 @@ export interface BuyBox {
 
 export type OnAccepted = (accepted: BidAccepted, quantity: number) => void;
 
-/**
- * Quantity, the highest price the buyer accepts (following the current price until they type
- * their own), and Buy. Each click is one bid with a fresh Idempotency-Key; when the network
- * loses the answer, the same request is sent again with the same key, so the buyer gets the
- * original receipt back rather than a second bid.
- */
-export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnAccepted): BuyBox {
+function createBuyElements() {
   const quantity = labelledField(
     'Quantity',
     numberInput({ min: 1, value: 1, required: true, 'data-testid': 'buy-quantity' }),
@@ -43,6 +37,44 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
     h('h2', { id: 'buy-heading' }, 'Buy'),
     form,
   );
+  return { element, form, quantity, maxPrice, button, note, error };
+}
+
+/** Sends one bid under one fresh key, resent under that same key while the failure is transient. */
+async function sendBid(
+  token: string,
+  auctionId: string,
+  bid: { quantity: number; maxPrice: number },
+  onAccepted: OnAccepted,
+  error: HTMLElement,
+): Promise<void> {
+  try {
+    const key = randomUuid();
+    onAccepted(await retryTransient(() => placeBid(token, auctionId, bid, key), isTransient), bid.quantity);
+  } catch (failure) {
+    setText(error, describeError(failure));
+  }
+}
+
+function showBuyNote(note: HTMLElement, token: string | null, text: string): void {
+  // Rebuilt only on change: replacing a focused link every second would lose the focus.
+  if (token === null && note.dataset.kind !== 'signed-out') {
+    note.dataset.kind = 'signed-out';
+    note.replaceChildren('To buy, ', h('a', { href: '#/account' }, 'sign in or sign up'), '.');
+  } else if (token !== null && note.textContent !== text) {
+    note.dataset.kind = 'status';
+    note.textContent = text;
+  }
+}
+
+/**
+ * Quantity, the highest price the buyer accepts (following the current price until they type
+ * their own), and Buy. Each click is one bid with a fresh Idempotency-Key; when the network
+ * loses the answer, the same request is sent again with the same key, so the buyer gets the
+ * original receipt back rather than a second bid.
+ */
+export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnAccepted): BuyBox {
+  const { element, form, quantity, maxPrice, button, note, error } = createBuyElements();
 
   let followPrice = true;
   let sending = false;
@@ -66,16 +98,9 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
     if (problem !== null || token === null) return;
     sending = true;
     refreshButton();
-    try {
-      const key = randomUuid();
-      const bid = { quantity: q, maxPrice: max };
-      onAccepted(await retryTransient(() => placeBid(token, auctionId, bid, key), isTransient), q);
-    } catch (failure) {
-      setText(error, describeError(failure));
-    } finally {
-      sending = false;
-      refreshButton();
-    }
+    await sendBid(token, auctionId, { quantity: q, maxPrice: max }, onAccepted, error);
+    sending = false;
+    refreshButton();
   });
 
   return {
@@ -88,15 +113,7 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
       perBuyerLimit = live.view.perBuyerLimit;
       quantity.control.max = String(Math.min(live.view.perBuyerLimit, live.stock ?? live.view.perBuyerLimit) || 1);
       if (followPrice) maxPrice.control.value = String(moment.currentPrice);
-      const text = buyNote(isSeller, moment, live.view.perBuyerLimit);
-      // Rebuilt only on change: replacing a focused link every second would lose the focus.
-      if (token === null && note.dataset.kind !== 'signed-out') {
-        note.dataset.kind = 'signed-out';
-        note.replaceChildren('To buy, ', h('a', { href: '#/account' }, 'sign in or sign up'), '.');
-      } else if (token !== null && note.textContent !== text) {
-        note.dataset.kind = 'status';
-        note.textContent = text;
-      }
+      showBuyNote(note, token, buyNote(isSeller, moment, live.view.perBuyerLimit));
     },
   };
 }
