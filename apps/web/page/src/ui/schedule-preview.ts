@@ -13,13 +13,8 @@ export interface SchedulePreview {
 /** Enough rows to read a schedule; a one-second, one-hour auction has 3600 steps. */
 const MAX_TABLE_ROWS = 120;
 
-/** The price schedule a seller is about to create: a chart, a sentence, and every step on request. */
-export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
-  const chart = createPriceChart('preview-chart', signal);
-  const summary = h('p', { 'data-testid': 'preview-summary', 'aria-live': 'polite' });
-  const body = h('tbody');
-  const more = h('p', { class: 'hint' });
-  const table = h(
+function createStepsTable(body: HTMLElement): HTMLElement {
+  return h(
     'table',
     { class: 'steps', 'data-testid': 'preview-table' },
     h('caption', { class: 'visually-hidden' }, 'Price at each step'),
@@ -36,8 +31,14 @@ export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
     ),
     body,
   );
-  const details = h('details', {}, h('summary', {}, 'Every step'), table, more);
-  const figure = h('figure', { class: 'chart-card' }, chart.element);
+}
+
+function createPreviewElements(chartElement: SVGSVGElement) {
+  const summary = h('p', { 'data-testid': 'preview-summary', 'aria-live': 'polite' });
+  const body = h('tbody');
+  const more = h('p', { class: 'hint' });
+  const details = h('details', {}, h('summary', {}, 'Every step'), createStepsTable(body), more);
+  const figure = h('figure', { class: 'chart-card' }, chartElement);
   const element = h(
     'section',
     { class: 'card preview', 'aria-labelledby': 'preview-heading' },
@@ -46,27 +47,38 @@ export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
     figure,
     details,
   );
+  return { element, summary, body, more, details, figure };
+}
+
+/** One row a step, up to MAX_TABLE_ROWS, and how many more there are. */
+function fillStepsTable(body: HTMLElement, more: HTMLElement, schedule: PriceSchedule): void {
+  const steps = priceSteps(schedule);
+  body.replaceChildren(
+    ...steps
+      .slice(0, MAX_TABLE_ROWS)
+      .map((price, k) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, String(k + 1)),
+          h('td', {}, formatClock(stepStartsAt(schedule, k))),
+          h('td', {}, formatPoints(price)),
+        ),
+      ),
+  );
+  setText(more, steps.length > MAX_TABLE_ROWS ? `…and ${steps.length - MAX_TABLE_ROWS} more steps.` : '');
+}
+
+/** The price schedule a seller is about to create: a chart, a sentence, and every step on request. */
+export function createSchedulePreview(signal: AbortSignal): SchedulePreview {
+  const chart = createPriceChart('preview-chart', signal);
+  const { element, summary, body, more, details, figure } = createPreviewElements(chart.element);
 
   let current: PriceSchedule | null = null;
   let shownKey = '';
   const fillTable = () => {
     if (!details.open || current === null) return;
-    const steps = priceSteps(current);
-    const schedule = current;
-    body.replaceChildren(
-      ...steps
-        .slice(0, MAX_TABLE_ROWS)
-        .map((price, k) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, String(k + 1)),
-            h('td', {}, formatClock(stepStartsAt(schedule, k))),
-            h('td', {}, formatPoints(price)),
-          ),
-        ),
-    );
-    setText(more, steps.length > MAX_TABLE_ROWS ? `…and ${steps.length - MAX_TABLE_ROWS} more steps.` : '');
+    fillStepsTable(body, more, current);
   };
   // Building thousands of rows on every keystroke is wasted work while the table is closed.
   details.addEventListener('toggle', fillTable);
