@@ -1,5 +1,5 @@
 import type { AuctionView } from '@dutch/contract';
-import type { AuctionStatus } from '@dutch/domain';
+import type { AuctionStatus, Millis } from '@dutch/domain';
 import { type AuctionSort, fetchAuctions } from '../api/endpoints.ts';
 import { type AuctionGroup, groupAuctions } from '../lib/auction-groups.ts';
 import { nextChangeAt } from '../lib/auction-words.ts';
@@ -26,47 +26,66 @@ const SECTIONS: readonly { group: AuctionGroup; title: string; empty: string }[]
   { group: 'ended', title: 'Recently ended', empty: 'No auction has ended yet.' },
 ];
 
-/** Every auction by what a buyer can do now: buy, wait for the start, or look back. */
-export function renderAuctionListPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
-  const problem = h('p', { class: 'form-error', role: 'alert' });
-  const cards = new Map<string, AuctionCard>();
-  const sections = SECTIONS.map(({ group, title, empty }) => {
+type ListSection = { group: AuctionGroup; list: HTMLElement; none: HTMLElement; element: HTMLElement };
+
+function createSections(): ListSection[] {
+  return SECTIONS.map(({ group, title, empty }) => {
     const list = h('ul', { class: 'auction-grid', 'data-testid': `auctions-${group}` });
     const none = h('p', { class: 'hint' }, empty);
     const headingId = `auctions-${group}-heading`;
     const element = h('section', { 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), none, list);
     return { group, list, none, element };
   });
+}
 
-  const render = () => {
-    const now = ctx.clock.now();
-    const groups = groupAuctions(
-      [...cards.values()].map((c) => c.live),
-      now,
+function showSections(sections: readonly ListSection[], cards: Map<string, AuctionCard>, now: Millis): void {
+  const groups = groupAuctions(
+    [...cards.values()].map((c) => c.live),
+    now,
+  );
+  for (const section of sections) {
+    const members = groups[section.group].map((live) => cards.get(live.view.id)).filter((c) => c !== undefined);
+    for (const card of members) card.update(now);
+    syncChildren(
+      section.list,
+      members.map((c) => c.element),
     );
-    for (const section of sections) {
-      const members = groups[section.group].map((live) => cards.get(live.view.id)).filter((c) => c !== undefined);
-      for (const card of members) card.update(now);
-      syncChildren(
-        section.list,
-        members.map((c) => c.element),
-      );
-      section.none.hidden = members.length > 0;
-    }
-  };
+    section.none.hidden = members.length > 0;
+  }
+}
+
+/** Keeps one card per auction across loads: new ones added, gone ones dropped, the rest updated. */
+function adoptViews(ctx: AppContext, cards: Map<string, AuctionCard>, views: readonly AuctionView[]): void {
+  for (const view of views) ctx.clock.observe(Date.parse(view.serverTime));
+  const seen = new Set(views.map((v) => v.id));
+  for (const id of cards.keys()) if (!seen.has(id)) cards.delete(id);
+  for (const view of views) {
+    const card = cards.get(view.id);
+    if (card === undefined) cards.set(view.id, createAuctionCard(liveFromView(view)));
+    else card.live = liveFromView(view);
+  }
+}
+
+function findNextChange(cards: Map<string, AuctionCard>, now: Millis): Millis | null {
+  const targets = [...cards.values()]
+    .map((c) => nextChangeAt(c.live.schedule, momentAt(c.live, now)))
+    .filter((at) => at !== null);
+  return targets.length === 0 ? null : Math.min(...targets);
+}
+
+/** Every auction by what a buyer can do now: buy, wait for the start, or look back. */
+export function renderAuctionListPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
+  const problem = h('p', { class: 'form-error', role: 'alert' });
+  const cards = new Map<string, AuctionCard>();
+  const sections = createSections();
+
+  const render = () => showSections(sections, cards, ctx.clock.now());
 
   const load = async () => {
     try {
       const pages = await Promise.all(QUERIES.map((q) => fetchAuctions(q.status, { ...q, signal })));
       const views: AuctionView[] = pages.flatMap((page) => [...page.items]);
-      for (const view of views) ctx.clock.observe(Date.parse(view.serverTime));
-      const seen = new Set(views.map((v) => v.id));
-      for (const id of cards.keys()) if (!seen.has(id)) cards.delete(id);
-      for (const view of views) {
-        const card = cards.get(view.id);
-        if (card === undefined) cards.set(view.id, createAuctionCard(liveFromView(view)));
-        else card.live = liveFromView(view);
-      }
+      adoptViews(ctx, cards, views);
       setText(problem, '');
       render();
     } catch (error) {
@@ -74,13 +93,7 @@ export function renderAuctionListPage(ctx: AppContext, signal: AbortSignal): HTM
     }
   };
 
-  const nextTick = () => {
-    const now = ctx.clock.now();
-    const targets = [...cards.values()]
-      .map((c) => nextChangeAt(c.live.schedule, momentAt(c.live, now)))
-      .filter((at) => at !== null);
-    return targets.length === 0 ? null : Math.min(...targets);
-  };
+  const nextTick = () => findNextChange(cards, ctx.clock.now());
 
   void load().then(() => startTicker(ctx.clock, nextTick, render, signal));
   const refresh = setInterval(() => void load(), REFRESH_MS);
