@@ -1,3 +1,4 @@
+import type { Receipt } from '@dutch/contract';
 import type { Millis } from '@dutch/domain';
 import { fetchPurchases } from '../api/endpoints.ts';
 import { describeError } from '../lib/plain-words.ts';
@@ -11,6 +12,41 @@ export interface PurchasesList {
   tick(now: Millis): void;
 }
 
+function createListElements(heading: string) {
+  const list = h('ol', { class: 'purchases', 'data-testid': 'purchases' });
+  const message = h('p', { class: 'hint' });
+  const element = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'purchases-heading' },
+    h('h2', { id: 'purchases-heading' }, heading),
+    message,
+    list,
+  );
+  return { element, list, message };
+}
+
+function showSignedOut(rows: Map<string, PurchaseRow>, list: HTMLElement, message: HTMLElement): void {
+  rows.clear();
+  list.replaceChildren();
+  message.replaceChildren(h('a', { href: '#/account' }, 'Sign in'), ' to see your purchases.');
+}
+
+/** The row of each receipt, reused when it is already shown, in the receipts' order. */
+function updateRows(
+  rows: Map<string, PurchaseRow>,
+  receipts: readonly Receipt[],
+  createRow: (receipt: Receipt) => PurchaseRow,
+): HTMLElement[] {
+  return receipts.map((receipt) => {
+    let row = rows.get(receipt.id);
+    if (row === undefined) {
+      row = createRow(receipt);
+      rows.set(receipt.id, row);
+    } else row.update(receipt);
+    return row.element;
+  });
+}
+
 /**
  * The buyer's purchase history (GET /members/me/purchases), newest first, optionally only
  * one auction's. Rows are kept by receipt id across refreshes, so focus and a refund in
@@ -21,41 +57,25 @@ export function createPurchasesList(
   options: { heading: string; auctionId?: string },
   signal: AbortSignal,
 ): PurchasesList {
-  const list = h('ol', { class: 'purchases', 'data-testid': 'purchases' });
-  const message = h('p', { class: 'hint' });
-  const element = h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'purchases-heading' },
-    h('h2', { id: 'purchases-heading' }, options.heading),
-    message,
-    list,
-  );
+  const { element, list, message } = createListElements(options.heading);
   const rows = new Map<string, PurchaseRow>();
 
   const onSettled = () => {
     void ctx.session.refresh();
   };
+  const createRow = (receipt: Receipt) =>
+    createPurchaseRow(ctx, receipt, options.auctionId === undefined, onSettled, signal);
 
   const refresh = async () => {
     const { token } = ctx.session.get();
     if (token === null) {
-      rows.clear();
-      list.replaceChildren();
-      message.replaceChildren(h('a', { href: '#/account' }, 'Sign in'), ' to see your purchases.');
+      showSignedOut(rows, list, message);
       return;
     }
     try {
       const page = await fetchPurchases(token, signal);
       const items = page.items.filter((r) => options.auctionId === undefined || r.auctionId === options.auctionId);
-      const ordered = items.map((receipt) => {
-        let row = rows.get(receipt.id);
-        if (row === undefined) {
-          row = createPurchaseRow(ctx, receipt, options.auctionId === undefined, onSettled, signal);
-          rows.set(receipt.id, row);
-        } else row.update(receipt);
-        return row.element;
-      });
-      syncChildren(list, ordered);
+      syncChildren(list, updateRows(rows, items, createRow));
       setText(message, items.length === 0 ? 'No purchases yet.' : '');
     } catch (error) {
       if (!signal.aborted) setText(message, describeError(error));
