@@ -1,4 +1,4 @@
-import type { AuctionTerms, PriceDrop } from '@dutch/domain';
+import type { AuctionDraft, AuctionTerms, PriceDrop } from '@dutch/domain';
 
 /** The columns of an auction row the domain's terms are made of, camel-cased. */
 export interface AuctionTermsRow {
@@ -50,3 +50,11 @@ export const AUCTION_TERMS_COLUMNS = `seller_id as "sellerId", start_price as "s
   drop_kind as "dropKind", drop_value as "dropValue", drop_interval_seconds as "dropIntervalSeconds",
   ${epochMs('starts_at')} as "startsAt", ${epochMs('ends_at')} as "endsAt",
   initial_stock as "initialStock", per_buyer_limit as "perBuyerLimit"`;
+
+/** The draft a stored auction stands for (what a PATCH merges onto): its terms, and what only its listing shows. */
+export function draftOf(
+  row: AuctionTermsRow & { readonly title: string; readonly description: string; readonly showStock: boolean },
+): AuctionDraft {
+  const { sellerId, initialStock, ...schedule } = termsOf(row);
+  return { ...schedule, title: row.title, description: row.description, stock: initialStock, showStock: row.showStock };
+}

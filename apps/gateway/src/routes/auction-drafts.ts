@@ -1,26 +1,7 @@
 import type { AuctionCreate } from '@dutch/contract';
-import { priceDropOf } from '@dutch/db';
 import type { AuctionDraft } from '@dutch/domain';
-import type { AuctionRow } from '../views/auction-view.ts';
 
 export type AuctionInput = Partial<typeof AuctionCreate._output>;
-
-/** The draft a row stands for: what PATCH merges onto. */
-export function draftOf(row: AuctionRow): AuctionDraft {
-  return {
-    title: row.title,
-    description: row.description,
-    startPrice: row.startPrice,
-    floorPrice: row.floorPrice,
-    priceDrop: priceDropOf(row.dropKind, row.dropValue),
-    dropIntervalSeconds: row.dropIntervalSeconds,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    stock: row.initialStock,
-    perBuyerLimit: row.perBuyerLimit,
-    showStock: row.showStock,
-  };
-}
 
 export function mergeDraft(base: AuctionDraft, input: AuctionInput): AuctionDraft {
   return {

@@ -7,18 +7,26 @@ import {
   errors,
   IdParam,
 } from '@dutch/contract';
-import { type DbTx, findAuction, insertAuction, lockAuctionRow, updateAuction, withdrawAuction } from '@dutch/db';
+import {
+  type DbTx,
+  draftOf,
+  findAuction,
+  insertAuction,
+  lockAuctionRow,
+  updateAuction,
+  withdrawAuction,
+} from '@dutch/db';
 import { checkChangeable, validateAuction } from '@dutch/domain';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
+import { ApiError, fromDomain } from '../api-error.ts';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { optionalMember, requireMember } from '../auth/authenticate.ts';
-import { ApiError, fromDomain } from '../api-error.ts';
 import type { HonoEnv } from '../hono-env.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { auctionView } from '../views/auction-view.ts';
-import { type AuctionInput, draftOf, EMPTY, mergeDraft } from './auction-drafts.ts';
+import { type AuctionInput, EMPTY, mergeDraft } from './auction-drafts.ts';
 import { listAuctions } from './auction-list.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
@@ -74,13 +82,15 @@ function addListRoute(app: Router, ctx: AppContext, viewer: Guard): void {
   app.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const now = ctx.clock();
-    const filter = { status: query.status, sort: query.sort ?? 'startsAt', limit: query.limit ?? 20, cursor: query.cursor };
+    const filter = {
+      status: query.status,
+      sort: query.sort ?? 'startsAt',
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+    };
     const page = await listAuctions(ctx.db, filter, now);
     const viewerId = c.get('member')?.id ?? null;
-    return c.json(
-      { items: page.rows.map((row) => auctionView(row, now, viewerId)), nextCursor: page.nextCursor },
-      200,
-    );
+    return c.json({ items: page.rows.map((row) => auctionView(row, now, viewerId)), nextCursor: page.nextCursor }, 200);
   });
 }
 

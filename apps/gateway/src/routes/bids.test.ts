@@ -127,7 +127,11 @@ describe('POST /auctions/:id/bids', () => {
       body: { quantity: 2, maxPrice: 1000 },
     });
     await t.settle();
-    await waitFor(async () => (await t.gateway.context.auctions.get(auction.id))?.stock === 0, 5_000, 'the stock event');
+    await waitFor(
+      async () => (await t.gateway.context.auctions.get(auction.id))?.stock === 0,
+      5_000,
+      'the stock event',
+    );
     const queued = await streamLength(auction.id);
     const other = await t.signUp('late', 10_000);
     const late = await t.request('POST', `/auctions/${auction.id}/bids`, {
@@ -162,7 +166,11 @@ describe('Idempotency-Key', () => {
     const options = { token: buyer.token, body: { quantity: 1, maxPrice: 1000 }, headers: { 'idempotency-key': 'k1' } };
     const first = await t.request('POST', `/auctions/${auction.id}/bids`, options);
     await t.settle();
-    await waitFor(async () => (await t.gateway.context.auctions.get(auction.id))?.stock === 0, 5_000, 'the stock event');
+    await waitFor(
+      async () => (await t.gateway.context.auctions.get(auction.id))?.stock === 0,
+      5_000,
+      'the stock event',
+    );
     t.travel(60_000);
     const again = await t.request('POST', `/auctions/${auction.id}/bids`, options);
     expect(again.status).toBe(202);

@@ -1,10 +1,10 @@
 import { BidAccepted, BidCreate, errors, IdempotencyKeyParameter, IdParam } from '@dutch/contract';
 import { IDEMPOTENCY_KEY } from '@dutch/domain';
 import { createRoute } from '@hono/zod-openapi';
+import { ApiError } from '../api-error.ts';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { placeBid } from '../bids/place-bid.ts';
-import { ApiError } from '../api-error.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 /** The bid route, mounted under /auctions. */

@@ -8,9 +8,9 @@ import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
 import { issueToken } from '../auth/tokens.ts';
 import { RateLimiter } from '../bids/rate-limiter.ts';
+import type { HonoEnv } from '../hono-env.ts';
 import { clientAddressOf } from '../http/client-address.ts';
 import { transactionInTime } from '../http/deadline.ts';
-import type { HonoEnv } from '../hono-env.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 type Router = OpenAPIHono<HonoEnv>;
