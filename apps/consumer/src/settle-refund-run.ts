@@ -34,17 +34,38 @@ export async function settleRefundRun(
   const byId = new Map(receipts.map((row) => [row.id, row]));
   const points = await lockMembers(tx, [auction.terms.sellerId, ...receipts.map((row) => row.buyerId)]);
 
-  const requests: RefundRequest[] = [];
-  const requestIds: string[] = [];
-  const requestedAt: number[] = [];
-  let duplicates = 0;
+  const pending = collectRefundRequests(run, byId);
+  if (pending.requests.length === 0) return { outcomes: [], duplicates: pending.duplicates };
+
+  const settlement = settleRefunds(auction.terms, { stock: auction.stock, points }, pending.requests);
+  auction.stock = settlement.stockAfter;
+  const decisions = decideRefundedReceipts(settlement.outcomes, byId, pending, settledAt);
+  await writeRefundRun(tx, auction, settlement, decisions);
+  return { outcomes: settlement.outcomes, duplicates: pending.duplicates };
+}
+
+type LockedRefundReceipt = Awaited<ReturnType<typeof lockRefundReceipts>>[number];
+
+interface PendingRefunds {
+  readonly requests: RefundRequest[];
+  readonly requestIds: string[];
+  readonly requestedAt: number[];
+  duplicates: number;
+}
+
+/** Turns the run into domain requests, skipping those an earlier delivery already decided. */
+function collectRefundRequests(
+  run: readonly DeliveredRefund[],
+  byId: ReadonlyMap<string, LockedRefundReceipt>,
+): PendingRefunds {
+  const pending: PendingRefunds = { requests: [], requestIds: [], requestedAt: [], duplicates: 0 };
   for (const { message } of run) {
     const row = byId.get(message.receiptId);
     if (row === undefined || row.refundRequestId === message.requestId) {
-      duplicates++;
+      pending.duplicates++;
       continue;
     }
-    requests.push({
+    pending.requests.push({
       receipt: {
         receiptId: row.id,
         buyerId: row.buyerId,
@@ -54,17 +75,21 @@ export async function settleRefundRun(
       },
       requestedAt: message.requestedAt,
     });
-    requestIds.push(message.requestId);
-    requestedAt.push(message.requestedAt);
+    pending.requestIds.push(message.requestId);
+    pending.requestedAt.push(message.requestedAt);
   }
-  if (requests.length === 0) return { outcomes: [], duplicates };
+  return pending;
+}
 
-  const settlement = settleRefunds(auction.terms, { stock: auction.stock, points }, requests);
-  auction.stock = settlement.stockAfter;
-
-  // The last decision per receipt is what the row ends up with.
+/** The last decision per receipt is what the row ends up with. */
+function decideRefundedReceipts(
+  outcomes: readonly RefundOutcome[],
+  byId: ReadonlyMap<string, LockedRefundReceipt>,
+  pending: PendingRefunds,
+  settledAt: number,
+): Map<string, RefundDecision> {
   const decisions = new Map<string, RefundDecision>();
-  settlement.outcomes.forEach((outcome, i) => {
+  outcomes.forEach((outcome, i) => {
     const before = byId.get(outcome.receiptId)?.status;
     const after = before === undefined ? null : receiptAfterRefund(outcome, before);
     if (after === null) return;
@@ -73,11 +98,20 @@ export async function settleRefundRun(
       status: after.status,
       reason: after.failureReason,
       refundedAt: outcome.result === 'REFUNDED' ? settledAt : null,
-      requestId: requestIds[i] as string,
-      requestedAt: requestedAt[i] as number,
+      requestId: pending.requestIds[i] as string,
+      requestedAt: pending.requestedAt[i] as number,
     });
   });
+  return decisions;
+}
 
+/** Issues the run's writes together, as before: one round of concurrent statements. */
+async function writeRefundRun(
+  tx: Tx,
+  auction: LockedAuction,
+  settlement: ReturnType<typeof settleRefunds>,
+  decisions: ReadonlyMap<string, RefundDecision>,
+): Promise<void> {
   const refunded = settlement.outcomes.filter((x) => x.result === 'REFUNDED');
   const writes: Promise<unknown>[] = [saveAuction(tx, auction)];
   if (decisions.size > 0) writes.push(recordRefundDecisions(tx, [...decisions.values()]));
@@ -92,5 +126,4 @@ export async function settleRefundRun(
     );
   }
   await Promise.all(writes);
-  return { outcomes: settlement.outcomes, duplicates };
 }
