@@ -83,7 +83,11 @@ describe('the queries the gateway routes read through', () => {
     expect(pending.map((r) => r.id)).toEqual([rows[1]?.id]);
     const purchased = await findReceiptPage(db.db, { ...base, queued, status: 'PURCHASED' });
     expect(purchased.map((r) => r.id)).toEqual([rows[0]?.id]);
-    const older = await findReceiptPage(db.db, { ...base, status: undefined, before: { at: START + 1, id: rows[1]?.id ?? '' } });
+    const older = await findReceiptPage(db.db, {
+      ...base,
+      status: undefined,
+      before: { at: START + 1, id: rows[1]?.id ?? '' },
+    });
     expect(older.map((r) => r.id)).toEqual([rows[0]?.id]);
     expect(await findReceiptPage(db.db, { ...base, party: 'seller', status: undefined })).toHaveLength(0);
   });

@@ -35,8 +35,5 @@ export async function updateAuction(
 
 /** Withdraws an auction: the row stays (receipts may name it) but is deleted for every reader. */
 export async function withdrawAuction(tx: DbTx, id: string, now: number): Promise<void> {
-  await tx
-    .update(auctions)
-    .set({ deletedAt: now, updatedAt: now })
-    .where(eq(auctions.id, id));
+  await tx.update(auctions).set({ deletedAt: now, updatedAt: now }).where(eq(auctions.id, id));
 }
