@@ -32,7 +32,9 @@ async function checkStockHeld(sql: Sql, scope: Scope): Promise<string[]> {
     where ${scope}
     group by a.id
     having a.stock < 0 or a.stock > a.initial_stock or a.initial_stock - a.stock <> ${held}`;
-  return stock.map((row) => `auction ${row.id}: stock ${row.stock} of ${row.initialStock}, but buyers hold ${row.held}`);
+  return stock.map(
+    (row) => `auction ${row.id}: stock ${row.stock} of ${row.initialStock}, but buyers hold ${row.held}`,
+  );
 }
 
 async function checkNoNegativePoints(sql: Sql): Promise<string[]> {
@@ -117,6 +119,7 @@ async function checkSettleOrder(sql: Sql, scope: Scope): Promise<string[]> {
         < (split_part(previous, '-', 1)::int8, split_part(previous, '-', 2)::int8)
     limit 10`;
   return disorder.map(
-    (row) => `auction ${row.auctionId}: receipt #${row.settleSeq} (stream ${row.streamId}) settled after ${row.previous}`,
+    (row) =>
+      `auction ${row.auctionId}: receipt #${row.settleSeq} (stream ${row.streamId}) settled after ${row.previous}`,
   );
 }

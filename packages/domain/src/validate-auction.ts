@@ -13,11 +13,7 @@ const violation = (field: string, rule: string, message: string): Violation => (
  * `now` is the server's clock; `startsAt` may lag it by START_SKEW_MS.
  */
 export function validateAuction(draft: AuctionDraft, now: Millis): Result<AuctionDraft, DomainError> {
-  const violations: Violation[] = [
-    ...checkTitle(draft),
-    ...checkPrices(draft),
-    ...checkPriceDrop(draft),
-  ];
+  const violations: Violation[] = [...checkTitle(draft), ...checkPrices(draft), ...checkPriceDrop(draft)];
   const timing = checkTiming(draft, now);
   violations.push(...timing.violations);
   const interval = checkDropInterval(draft, timing.durationOk);
@@ -92,10 +88,7 @@ function checkTiming(draft: AuctionDraft, now: Millis): { violations: Violation[
   return { violations: found, durationOk };
 }
 
-function checkDropInterval(
-  draft: AuctionDraft,
-  durationOk: boolean,
-): { violations: Violation[]; intervalOk: boolean } {
+function checkDropInterval(draft: AuctionDraft, durationOk: boolean): { violations: Violation[]; intervalOk: boolean } {
   const { startsAt, endsAt, dropIntervalSeconds } = draft;
   const durationMs = endsAt - startsAt;
   if (!isInt(dropIntervalSeconds) || dropIntervalSeconds < 1) {
