@@ -1,5 +1,6 @@
 /** What the verification is given, and what each of its checks reports. */
 import type { AuctionTerms } from '@dutch/domain';
+import type { BidMessage } from '@dutch/stream';
 import type { ReceiptRow } from '@dutch/testkit/receipts';
 import type { RefusedBid } from './refusals.ts';
 
@@ -11,13 +12,10 @@ export interface AuctionFacts {
 }
 
 /** A receipt as the client saw it in a 2xx (or, from the synchronous design, a 409) answer. */
-export interface AnsweredReceipt {
-  readonly receiptId: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly acceptedAt: number;
+/** The bid's own fields, as the stream carries them. */
+type AnsweredFields = 'receiptId' | 'auctionId' | 'buyerId' | 'quantity' | 'unitPrice' | 'acceptedAt';
+
+export interface AnsweredReceipt extends Pick<BidMessage, AnsweredFields> {
   /** PENDING from the gateway's 202; the final status from the synchronous design. */
   readonly status: 'PENDING' | 'PURCHASED' | 'FAILED';
   readonly reason?: string | null;

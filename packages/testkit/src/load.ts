@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BidMessage } from '@dutch/stream';
 import { sleep } from './wait.ts';
 
 /** One bid a simulated client wants placed. */
@@ -13,14 +14,8 @@ export interface BidJob {
 }
 
 /** What a 202 said. */
-export interface AcceptedBid {
-  readonly receiptId: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  /** Epoch ms. */
-  readonly acceptedAt: number;
+export interface AcceptedBid
+  extends Pick<BidMessage, 'receiptId' | 'auctionId' | 'buyerId' | 'quantity' | 'unitPrice' | 'acceptedAt'> {
   readonly idempotencyKey: string;
   /** Which target answered. */
   readonly target: number;

@@ -1,19 +1,14 @@
 import { epochMs, type Sql } from '@dutch/db';
-import { type KeyLayout, pendingReceiptsKey, type RedisClient, shardOf } from '@dutch/stream';
+import { type KeyLayout, type PendingReceipt, pendingReceiptsKey, type RedisClient, shardOf } from '@dutch/stream';
 
 /** A settled receipt as Postgres holds it: the one shape tests and the bench read back. */
-export interface ReceiptRow {
-  readonly id: string;
-  readonly auctionId: string;
-  readonly buyerId: string;
-  readonly sellerId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly total: number;
+export interface ReceiptRow
+  extends Pick<
+    PendingReceipt,
+    'id' | 'auctionId' | 'buyerId' | 'sellerId' | 'quantity' | 'unitPrice' | 'total' | 'acceptedAt'
+  > {
   readonly status: string;
   readonly failureReason: string | null;
-  /** Epoch ms. */
-  readonly acceptedAt: number;
   readonly settledAt: number;
   readonly streamId: string;
   readonly settleSeq: number;
