@@ -1,11 +1,6 @@
-import {
-  countSettled,
-  giveUpRefund,
-  insertReceipts,
-  nextSettleSeqOfGoneAuction,
-  type Sql,
-} from '@dutch/db';
+import { countSettled, giveUpRefund, insertReceipts, nextSettleSeqOfGoneAuction, type Sql } from '@dutch/db';
 import { receiptAfterGivingUp } from '@dutch/domain';
+import { isRetryableError } from '@dutch/runtime';
 import {
   type BidMessage,
   CONSUMER_GROUP,
@@ -25,7 +20,6 @@ import {
   streamKey,
 } from '@dutch/stream';
 import type { Logger } from 'pino';
-import { isRetryableError as isTransientError } from '@dutch/runtime';
 import { lockOwnedAuction } from './lock-owned-auction.ts';
 import type { Fence } from './shard-locks.ts';
 import type { RawEntry } from './stream-io.ts';
@@ -71,7 +65,7 @@ export async function deadLetter(
       if (bid !== null) await failBid(ctx.sql, bid, pending?.sellerId ?? null, entry.id, fence, now);
     }
   } catch (error) {
-    if (isTransientError(error)) throw error;
+    if (isRetryableError(error)) throw error;
     recorded = false;
     ctx.logger.error(
       { err: error, streamId: entry.id, shard },
@@ -137,8 +131,7 @@ export async function failBid(
   return sql.begin(async (tx) => {
     const auction = await lockOwnedAuction(tx, bid.auctionId, fence);
     if (auction === null && sellerId === null) return false;
-    const firstSeq =
-      auction !== null ? auction.settledCount + 1 : await nextSettleSeqOfGoneAuction(tx, bid.auctionId);
+    const firstSeq = auction !== null ? auction.settledCount + 1 : await nextSettleSeqOfGoneAuction(tx, bid.auctionId);
     const batch = {
       auctionId: bid.auctionId,
       sellerId: auction?.terms.sellerId ?? (sellerId as string),

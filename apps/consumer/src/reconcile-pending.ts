@@ -1,3 +1,4 @@
+import { isRetryableError } from '@dutch/runtime';
 import {
   CONSUMER_GROUP,
   decodePendingReceipt,
@@ -12,7 +13,6 @@ import {
   streamKey,
 } from '@dutch/stream';
 import { bidOf, type DeadLetterContext, failBid } from './dead-letter.ts';
-import { isRetryableError as isTransientError } from '@dutch/runtime';
 import type { Fence } from './shard-locks.ts';
 import { groupInfo } from './stream-io.ts';
 
@@ -57,7 +57,7 @@ export async function failStranded(
     await failBid(ctx.sql, bidOf(pending), pending.sellerId, LOST_STREAM_ID, fence, now);
     pipeline.hdel(key, pending.id);
   } catch (error) {
-    if (isTransientError(error)) throw error;
+    if (isRetryableError(error)) throw error;
     ctx.logger.error({ err: error, receiptId: pending.id, shard }, 'could not record a stranded receipt as FAILED');
     pipeline.hset(key, pending.id, encodePendingReceipt(failedPendingReceipt(pending, now)));
   }
