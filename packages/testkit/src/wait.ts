@@ -1,3 +1,8 @@
+import { calculateDelay, sleep } from '@dutch/runtime';
+
+/** Polls quickly at first, then every 200 ms. */
+const POLL = { baseMs: 10, maxMs: 200 };
+
 /** Polls until `check` returns a value other than undefined/false, or fails after timeoutMs. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false>,
@@ -5,14 +10,12 @@ export async function waitFor<T>(
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 200);
+    await sleep(calculateDelay(attempt, POLL));
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
