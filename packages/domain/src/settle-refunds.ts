@@ -112,8 +112,9 @@ export interface ReceiptAfterRefund {
 
 /**
  * The receipt's status and reason after `outcome`, given its status before; null when the
- * receipt stays as it is. The gateway marks a receipt REFUND_PENDING when it queues a request,
- * so a refusal must also take that mark away, or the receipt would wait for nothing.
+ * receipt stays as it is. Gateways now keep the REFUND_PENDING mark in Redis, but rows written by
+ * earlier versions may still say REFUND_PENDING in Postgres: a refusal must take that mark away
+ * too, or such a receipt would wait for nothing.
  */
 export function receiptAfterRefund(outcome: RefundOutcome, before: ReceiptStatus): ReceiptAfterRefund | null {
   switch (outcome.result) {
