@@ -21,7 +21,8 @@ export type BusinessErrorCode =
   | 'AUCTION_ALREADY_STARTED'
   | 'AUCTION_NOT_ENDED'
   | 'NOT_REFUNDABLE'
-  | 'IDEMPOTENCY_KEY_REUSED';
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'BID_TOO_LOW';
 
 export type ErrorCode = RequestErrorCode | BusinessErrorCode;
 
@@ -33,7 +34,8 @@ export type FailureReason =
   | 'AUCTION_NOT_RUNNING'
   | 'SELLER_INSUFFICIENT_POINTS'
   | 'PROCESSING_FAILED'
-  | 'DUPLICATE_REQUEST';
+  | 'DUPLICATE_REQUEST'
+  | 'BID_TOO_LOW';
 
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'SOLD_OUT',
@@ -43,6 +45,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'SELLER_INSUFFICIENT_POINTS',
   'PROCESSING_FAILED',
   'DUPLICATE_REQUEST',
+  'BID_TOO_LOW',
 ];
 
 /** One broken rule of a request: which field, which rule, in words. */
@@ -94,5 +97,7 @@ export function describeFailure(reason: FailureReason): string {
       return 'The engine could not process this request after several attempts.';
     case 'DUPLICATE_REQUEST':
       return 'This was a retry of a request you had already made (same Idempotency-Key); see the first receipt.';
+    case 'BID_TOO_LOW':
+      return 'Another bid had already raised the price: your amount was below the minimum next bid.';
   }
 }

@@ -16,6 +16,7 @@ export function terms(overrides: Partial<AuctionTerms> = {}): AuctionTerms {
     endsAt: T0 + sec(600),
     initialStock: 10,
     perBuyerLimit: 5,
+    pricing: 'pay_as_bid',
     ...overrides,
   };
 }
@@ -33,6 +34,7 @@ export function draft(overrides: Partial<AuctionDraft> = {}): AuctionDraft {
     stock: 10,
     perBuyerLimit: 2,
     showStock: true,
+    pricing: 'pay_as_bid',
     ...overrides,
   };
 }

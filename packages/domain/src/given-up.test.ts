@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_STATUSES, HELD_STATUSES } from './receipt.ts';
 import { receiptAfterGivingUp } from './given-up.ts';
+import { FINAL_STATUSES, HELD_STATUSES } from './receipt.ts';
 
 describe('receiptAfterGivingUp', () => {
   it('fails a given-up bid with PROCESSING_FAILED, a final status', () => {

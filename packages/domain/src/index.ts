@@ -1,8 +1,11 @@
 export * from './admit-bid.ts';
 export * from './auction.ts';
 export * from './auction-view.ts';
+export * from './english.ts';
 export * from './errors.ts';
 export * from './given-up.ts';
+export * from './idempotency.ts';
+export * from './ledger.ts';
 export * from './limits.ts';
 export * from './member.ts';
 export * from './point-deltas.ts';
@@ -14,3 +17,4 @@ export * from './settle-refunds.ts';
 export * from './status.ts';
 export * from './stock-visibility.ts';
 export * from './validate-auction.ts';
+export * from './validate-english-auction.ts';

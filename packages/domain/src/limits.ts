@@ -13,3 +13,9 @@ export const MAX_AGE = 150;
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The largest request body the API reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The longest English auction (before soft-close extensions). */
+export const MAX_ENGLISH_DURATION_SECONDS = 7 * 24 * 3600;
+/** The longest soft-close extension a seller may choose. */
+export const MAX_EXTEND_SECONDS = 600;
+/** The largest English bid: the Dutch price bound, so amounts stay exact and fit the database's int. */
+export const MAX_BID_AMOUNT = MAX_PRICE;

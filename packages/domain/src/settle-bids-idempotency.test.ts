@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SELLER, sec, T0, terms } from './fixtures.test-util.ts';
+import { idempotencyScope, type KeyedReceipt } from './idempotency.ts';
 import { priceAt } from './price-schedule.ts';
-import {
-  type AuctionLedgerState,
-  type BidOutcome,
-  idempotencyScope,
-  type KeyedReceipt,
-  type QueuedBid,
-  settleBids,
-} from './settle-bids.ts';
+import { type AuctionLedgerState, type BidOutcome, type QueuedBid, settleBids } from './settle-bids.ts';
 
 const DAY = 86_400_000;
 const a = terms({ initialStock: 10, perBuyerLimit: 10 });

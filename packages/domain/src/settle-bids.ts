@@ -1,47 +1,32 @@
-import type { AuctionTerms, Millis } from './auction.ts';
+import type { AuctionTerms } from './auction.ts';
 import type { FailureReason } from './errors.ts';
-import { addDelta } from './point-deltas.ts';
+import { claimIdempotencyKey, type KeyedBid, type KeyedReceipt } from './idempotency.ts';
+import { balanceDeltasOf, type LedgerMove } from './ledger.ts';
 import { priceAt } from './price-schedule.ts';
 import { isWithinWindow } from './status.ts';
 
 /** A bid the gateway admitted and queued; settlement decides it. */
-export interface QueuedBid {
-  readonly receiptId: string;
-  readonly buyerId: string;
+export interface QueuedBid extends KeyedBid {
   readonly quantity: number;
   readonly unitPrice: number;
-  readonly acceptedAt: Millis;
-  /** The request's Idempotency-Key, and for how long after acceptance it names this bid. */
-  readonly idempotency?: IdempotencyClaim;
 }
 
-export interface IdempotencyClaim {
-  readonly key: string;
-  /** The gateway's IDEMPOTENCY_TTL: a later request with the key inside it is a retry. */
-  readonly windowMs: number;
-}
-
-/** A settled receipt that keeps its buyer's Idempotency-Key (the first made for it). */
-export interface KeyedReceipt {
-  readonly receiptId: string;
-  readonly acceptedAt: Millis;
-}
-
-/** Where a buyer's Idempotency-Key is looked up: keys are scoped per buyer. */
-export function idempotencyScope(buyerId: string, key: string): string {
-  // A space cannot occur in a key (visible ASCII only), so scopes of different pairs differ.
-  return `${buyerId} ${key}`;
+/** How an auction was closed: by its end, or at once when it sold out. */
+export interface AuctionClosed {
+  readonly by: 'end' | 'sold_out';
 }
 
 /** What settlement needs to know, read under the auction's lock. */
 export interface AuctionLedgerState {
   readonly stock: number;
-  /** Balance of every member the batch touches: each buyer and the seller. Missing means 0. */
+  /** Free points of every member the batch touches: each buyer and the seller. Missing means 0. */
   readonly points: ReadonlyMap<string, number>;
   /** Units each buyer already holds in this auction (PURCHASED and REFUND_PENDING receipts). */
   readonly held: ReadonlyMap<string, number>;
   /** The seller deleted the auction: no bid can be served, whatever a stale cache admitted. */
   readonly withdrawn?: boolean;
+  /** The auction's close has been settled: nothing but refunds settles after it. */
+  readonly closed?: AuctionClosed | null;
   /**
    * The latest settled receipt keeping each Idempotency-Key the bids carry, by
    * idempotencyScope(). Settled receipts outlive Redis, so a retry Redis forgot is still known.
@@ -73,8 +58,12 @@ export interface BidSettlement {
   readonly outcomes: readonly BidOutcome[];
   readonly stockAfter: number;
   readonly unitsSold: number;
-  /** Net points change per member; sums to zero. */
+  /** The ledger rows, in order: a purchase per PURCHASED bid, followed for uniform pricing by the seller's hold. */
+  readonly moves: readonly LedgerMove[];
+  /** Net change of free points per member (a uniform seller nets 0: the takings go to held). */
   readonly pointDeltas: ReadonlyMap<string, number>;
+  /** Net change of held points per member (only a uniform seller's takings). */
+  readonly heldDeltas: ReadonlyMap<string, number>;
 }
 
 /**
@@ -84,12 +73,13 @@ export interface BidSettlement {
  * quoted, which must be the schedule's price at acceptance; a quote made from terms the
  * auction no longer has (an edit raced the gateway's cache) is refused, never re-priced.
  *
+ * Uniform pricing: the seller's takings on each purchase are held until the close, which pays
+ * the rebates out of them; otherwise a seller could spend what they will owe the buyers.
+ *
  * A bid whose buyer and Idempotency-Key already have a receipt accepted within the key's
  * window, settled before or earlier in these bids, is a retry the gateway no longer recognised
  * (Redis lost its record): it fails DUPLICATE_REQUEST, pointing at that first receipt, and takes
- * nothing. This is race-free because the caller settles an auction's bids one batch at a time
- * under the auction's row lock, and a true retry carries the same body to the same auction, so
- * the first receipt is either committed before this batch or earlier in it.
+ * nothing (see claimIdempotencyKey for why this is race-free).
  */
 export function settleBids(
   auction: AuctionTerms,
@@ -99,9 +89,9 @@ export function settleBids(
   let stock = state.stock;
   const points = new Map(state.points);
   const held = new Map(state.held);
-  const deltas = new Map<string, number>();
   const keyed = new Map(state.keyedReceipts);
   const outcomes: BidOutcome[] = [];
+  const moves: LedgerMove[] = [];
   let unitsSold = 0;
 
   for (const bid of bids) {
@@ -113,15 +103,13 @@ export function settleBids(
       unitPrice: bid.unitPrice,
       total,
     };
-    const duplicateOf = firstReceiptOf(bid, keyed);
+    const duplicateOf = claimIdempotencyKey(bid, keyed);
     if (duplicateOf !== null) {
       outcomes.push({ ...base, status: 'FAILED', reason: 'DUPLICATE_REQUEST', duplicateOf });
       continue;
     }
     const decided = bid.idempotency === undefined ? base : { ...base, idempotencyKey: bid.idempotency.key };
-    if (bid.idempotency !== undefined) keyed.set(idempotencyScope(bid.buyerId, bid.idempotency.key), bid);
-    const reason =
-      state.withdrawn === true ? 'AUCTION_NOT_RUNNING' : refusalFor(auction, bid, total, stock, points, held);
+    const reason = closedRefusal(state, bid, stock) ?? refusalFor(auction, bid, total, stock, points, held);
     if (reason !== null) {
       outcomes.push({ ...decided, status: 'FAILED', reason });
       continue;
@@ -130,20 +118,34 @@ export function settleBids(
     unitsSold += bid.quantity;
     held.set(bid.buyerId, (held.get(bid.buyerId) ?? 0) + bid.quantity);
     points.set(bid.buyerId, (points.get(bid.buyerId) ?? 0) - total);
-    points.set(auction.sellerId, (points.get(auction.sellerId) ?? 0) + total);
-    addDelta(deltas, bid.buyerId, -total);
-    addDelta(deltas, auction.sellerId, total);
+    moves.push(...purchaseMoves(auction, bid, total));
+    // Under uniform pricing the seller's free points do not move (the takings are held at once).
+    if (auction.pricing !== 'uniform') points.set(auction.sellerId, (points.get(auction.sellerId) ?? 0) + total);
     outcomes.push({ ...decided, status: 'PURCHASED' });
   }
-  return { outcomes, stockAfter: stock, unitsSold, pointDeltas: deltas };
+  const deltas = balanceDeltasOf(moves);
+  return { outcomes, stockAfter: stock, unitsSold, moves, pointDeltas: deltas.points, heldDeltas: deltas.held };
 }
 
-/** The receipt this bid's Idempotency-Key already names within its window, if any. */
-function firstReceiptOf(bid: QueuedBid, keyed: ReadonlyMap<string, KeyedReceipt>): string | null {
-  if (bid.idempotency === undefined) return null;
-  const first = keyed.get(idempotencyScope(bid.buyerId, bid.idempotency.key));
-  if (first === undefined || bid.acceptedAt - first.acceptedAt >= bid.idempotency.windowMs) return null;
-  return first.receiptId;
+/** The ledger rows of one purchase: buyer pays seller; a uniform seller holds the takings at once. */
+function purchaseMoves(auction: AuctionTerms, bid: QueuedBid, total: number): LedgerMove[] {
+  const { sellerId } = auction;
+  const purchase: LedgerMove = {
+    kind: 'purchase',
+    from: bid.buyerId,
+    to: sellerId,
+    amount: total,
+    receiptId: bid.receiptId,
+  };
+  if (auction.pricing !== 'uniform') return [purchase];
+  return [purchase, { kind: 'hold', from: sellerId, to: sellerId, amount: total, receiptId: bid.receiptId }];
+}
+
+/** Withdrawn or closed auctions serve nothing; a sell-out close says SOLD_OUT to bids it cannot serve. */
+function closedRefusal(state: AuctionLedgerState, bid: QueuedBid, stock: number): FailureReason | null {
+  if (state.withdrawn === true) return 'AUCTION_NOT_RUNNING';
+  if (state.closed === undefined || state.closed === null) return null;
+  return state.closed.by === 'sold_out' && bid.quantity > stock ? 'SOLD_OUT' : 'AUCTION_NOT_RUNNING';
 }
 
 function refusalFor(

@@ -1,4 +1,4 @@
-import type { AuctionDraft, Millis } from './auction.ts';
+import { type AuctionDraft, type Millis, PRICINGS, type Pricing } from './auction.ts';
 import { type DomainError, err, invalid, ok, type Result, type Violation } from './errors.ts';
 import { MAX_DURATION_SECONDS, MAX_PERCENT, MAX_PRICE, MAX_STOCK, MIN_PERCENT, START_SKEW_MS } from './limits.ts';
 import { stepCount, unclampedPriceAtStep } from './price-schedule.ts';
@@ -7,12 +7,17 @@ const isInt = (n: number) => Number.isSafeInteger(n);
 
 const violation = (field: string, rule: string, message: string): Violation => ({ field, rule, message });
 
+/** A Dutch draft as submitted: `pricing` may be left out (clients older than version 2 never send it). */
+export type AuctionDraftInput = Omit<AuctionDraft, 'pricing'> & { readonly pricing?: Pricing | undefined };
+
 /**
  * Checks a whole auction definition against the contract's rules. Every broken rule is
  * reported (a form can show them all), each naming its field and rule.
  * `now` is the server's clock; `startsAt` may lag it by START_SKEW_MS.
+ * The draft it returns always has `pricing` ('pay_as_bid' when left out).
  */
-export function validateAuction(draft: AuctionDraft, now: Millis): Result<AuctionDraft, DomainError> {
+export function validateAuction(input: AuctionDraftInput, now: Millis): Result<AuctionDraft, DomainError> {
+  const draft: AuctionDraft = { ...input, pricing: input.pricing ?? 'pay_as_bid' };
   const violations: Violation[] = [...checkTitle(draft), ...checkPrices(draft), ...checkPriceDrop(draft)];
   const timing = checkTiming(draft, now);
   violations.push(...timing.violations);
@@ -21,7 +26,7 @@ export function validateAuction(draft: AuctionDraft, now: Millis): Result<Auctio
   // The last-step check only means something once the price fields themselves are sound.
   const priceOk = !violations.some((v) => v.field === 'startPrice' || v.field.startsWith('priceDrop'));
   if (interval.intervalOk && priceOk) violations.push(...checkLastPrice(draft));
-  violations.push(...checkStock(draft));
+  violations.push(...checkStock(draft), ...checkPricing(draft));
 
   return violations.length === 0 ? ok(draft) : err(invalid(violations));
 }
@@ -135,4 +140,10 @@ function checkStock(draft: AuctionDraft): Violation[] {
     found.push(violation('perBuyerLimit', 'per_buyer_limit_within_stock', 'must not exceed stock'));
   }
   return found;
+}
+
+/** The type says Pricing, but a draft can come from anywhere the type system does not reach. */
+function checkPricing(draft: AuctionDraft): Violation[] {
+  if ((PRICINGS as readonly string[]).includes(draft.pricing)) return [];
+  return [violation('pricing', 'pricing_known', `must be one of ${PRICINGS.join(', ')}`)];
 }
