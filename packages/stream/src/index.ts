@@ -1,3 +1,4 @@
+export * from './append-close-script.ts';
 export * from './events.ts';
 export * from './keys.ts';
 export * from './message.ts';

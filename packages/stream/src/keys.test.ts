@@ -2,6 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  closingKey,
   deadLetterKey,
   idempotencyClaimKey,
   idempotencyReplayKey,
@@ -24,6 +25,7 @@ describe('key layout', () => {
           const slot = calculateSlot(streamKey(layout, shard));
           expect(calculateSlot(deadLetterKey(layout, shard))).toBe(slot);
           expect(calculateSlot(pendingReceiptsKey(layout, shard))).toBe(slot);
+          expect(calculateSlot(closingKey(layout, shard, id))).toBe(slot);
           expect(calculateSlot(idempotencyReplayKey(layout, shard, id, key))).toBe(slot);
         },
       ),

@@ -40,6 +40,16 @@ export function refundMarksKey(layout: KeyLayout, shard: number): string {
   return `${shardTag(layout, shard)}:refund-marks`;
 }
 
+/**
+ * The close last appended for an auction, "<closeFor>:<appendedAt>" (epoch ms): the bid script
+ * refuses a bid stamped before closeFor once it is set (the close entry is already in the
+ * stream ahead of it), and the closer does not append the same close again too soon. In the
+ * stream's slot, so both scripts read it atomically with their XADD.
+ */
+export function closingKey(layout: KeyLayout, shard: number, auctionId: string): string {
+  return `${shardTag(layout, shard)}:closing:${auctionId}`;
+}
+
 /** The response to replay for a buyer's Idempotency-Key on one auction's shard. */
 export function idempotencyReplayKey(layout: KeyLayout, shard: number, buyerId: string, key: string): string {
   return `${shardTag(layout, shard)}:idem:${buyerId}:${key}`;

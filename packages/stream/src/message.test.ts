@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BidMessage, decodeMessage, encodeMessage, receiptIdOf, type StreamMessage } from './message.ts';
+import {
+  type BidMessage,
+  type CloseMessage,
+  decodeMessage,
+  type EnglishBidMessage,
+  encodeMessage,
+  receiptIdOf,
+  type StreamMessage,
+} from './message.ts';
 
 const uuid = fc.uuid().map((u) => u.toLowerCase());
 const positive = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -27,6 +35,19 @@ const message: fc.Arbitrary<StreamMessage> = fc.oneof(
       windowMs: positive,
     }),
   }),
+  fc.record(
+    {
+      kind: fc.constant('english_bid' as const),
+      receiptId: uuid,
+      auctionId: uuid,
+      buyerId: uuid,
+      amount: positive,
+      acceptedAt: positive,
+      idempotency: fc.record({ key: fc.stringMatching(/^[\x21-\x7e]{1,255}$/), windowMs: positive }),
+    },
+    { requiredKeys: ['kind', 'receiptId', 'auctionId', 'buyerId', 'amount', 'acceptedAt'] },
+  ),
+  fc.record({ kind: fc.constant('close' as const), auctionId: uuid, closeFor: positive, requestedAt: positive }),
   fc.record({
     kind: fc.constant('refund' as const),
     receiptId: uuid,
@@ -99,5 +120,53 @@ describe('stream message codec', () => {
     });
     const spaced = fields.map((f) => (f === 'order-42' ? 'order 42' : f));
     expect(decodeMessage(spaced)).toMatchObject({ ok: false, error: 'idempotencyKey is not a valid key' });
+  });
+});
+
+describe('English bids and closes on the stream', () => {
+  const english: EnglishBidMessage = {
+    kind: 'english_bid',
+    receiptId: '01900000-0000-7000-8000-000000000001',
+    auctionId: '01900000-0000-7000-8000-000000000002',
+    buyerId: '01900000-0000-7000-8000-000000000003',
+    amount: 150,
+    acceptedAt: 1_900_000_000_000,
+  };
+  const close: CloseMessage = {
+    kind: 'close',
+    auctionId: '01900000-0000-7000-8000-000000000002',
+    closeFor: 1_900_000_060_000,
+    requestedAt: 1_900_000_062_000,
+  };
+  const replace = (fields: string[], name: string, value: string) =>
+    fields.map((f, i) => (i > 0 && fields[i - 1] === name ? value : f));
+  const without = (fields: string[], name: string) => {
+    const at = fields.indexOf(name);
+    return [...fields.slice(0, at), ...fields.slice(at + 2)];
+  };
+
+  it('refuses an English bid with a bad or missing amount, naming it', () => {
+    const fields = encodeMessage(english);
+    expect(decodeMessage(replace(fields, 'amount', '0'))).toEqual({
+      ok: false,
+      error: 'amount is not a positive integer',
+    });
+    expect(decodeMessage(replace(fields, 'amount', '12.5'))).toMatchObject({ ok: false });
+    expect(decodeMessage(without(fields, 'amount'))).toEqual({ ok: false, error: 'amount is not a positive integer' });
+    // A Dutch bid's fields on an English entry are not an amount.
+    const dutchish = [...without(fields, 'amount'), 'quantity', '1', 'unitPrice', '150'];
+    expect(decodeMessage(dutchish)).toMatchObject({ ok: false });
+    expect(receiptIdOf(replace(fields, 'amount', 'x'))).toBe(english.receiptId);
+  });
+
+  it('refuses a close without its end, auction or request time', () => {
+    const fields = encodeMessage(close);
+    expect(decodeMessage(without(fields, 'closeFor'))).toEqual({
+      ok: false,
+      error: 'closeFor is not a positive integer',
+    });
+    expect(decodeMessage(replace(fields, 'auctionId', 'all'))).toEqual({ ok: false, error: 'auctionId is not a uuid' });
+    expect(decodeMessage(replace(fields, 'requestedAt', '-1'))).toMatchObject({ ok: false });
+    expect(receiptIdOf(fields)).toBeNull();
   });
 });

@@ -31,44 +31,68 @@ export interface RefundMessage {
   readonly requestedAt: number;
 }
 
-export type StreamMessage = BidMessage | RefundMessage;
+/** An English bid: an amount for the one lot, settled in stream order against the current lead. */
+export interface EnglishBidMessage {
+  readonly kind: 'english_bid';
+  readonly receiptId: string;
+  readonly auctionId: string;
+  readonly buyerId: string;
+  readonly amount: number;
+  /** Epoch ms, the gateway's clock when it accepted the bid. */
+  readonly acceptedAt: number;
+  readonly idempotency?: { readonly key: string; readonly windowMs: number };
+}
+
+/**
+ * Closes an auction at `closeFor`, in the same stream as its bids, so every bid appended before
+ * it settles first. An English end can move after the entry was appended: the consumer then
+ * finds it premature and acks it, and the closer appends another for the new end.
+ */
+export interface CloseMessage {
+  readonly kind: 'close';
+  readonly auctionId: string;
+  /** Epoch ms: the end this entry closes at (a Dutch sell-out: its endsAt too). */
+  readonly closeFor: number;
+  /** Epoch ms, the appender's clock. */
+  readonly requestedAt: number;
+}
+
+export type StreamMessage = BidMessage | EnglishBidMessage | RefundMessage | CloseMessage;
 
 export function encodeMessage(message: StreamMessage): string[] {
-  if (message.kind === 'bid') {
-    return [
-      'kind',
-      'bid',
-      'receiptId',
-      message.receiptId,
-      'auctionId',
-      message.auctionId,
-      'buyerId',
-      message.buyerId,
-      'quantity',
-      String(message.quantity),
-      'unitPrice',
-      String(message.unitPrice),
-      'acceptedAt',
-      String(message.acceptedAt),
-      ...(message.idempotency === undefined
-        ? []
-        : ['idempotencyKey', message.idempotency.key, 'idempotencyWindowMs', String(message.idempotency.windowMs)]),
-    ];
+  switch (message.kind) {
+    case 'bid':
+      return [
+        ...['kind', 'bid', 'receiptId', message.receiptId, 'auctionId', message.auctionId],
+        ...['buyerId', message.buyerId, 'quantity', String(message.quantity)],
+        ...['unitPrice', String(message.unitPrice), 'acceptedAt', String(message.acceptedAt)],
+        ...encodeIdempotency(message.idempotency),
+      ];
+    case 'english_bid':
+      return [
+        ...['kind', 'english_bid', 'receiptId', message.receiptId, 'auctionId', message.auctionId],
+        ...['buyerId', message.buyerId, 'amount', String(message.amount)],
+        ...['acceptedAt', String(message.acceptedAt)],
+        ...encodeIdempotency(message.idempotency),
+      ];
+    case 'refund':
+      return [
+        ...['kind', 'refund', 'receiptId', message.receiptId, 'auctionId', message.auctionId],
+        ...['buyerId', message.buyerId, 'requestId', message.requestId],
+        ...['requestedAt', String(message.requestedAt)],
+      ];
+    case 'close':
+      return [
+        ...['kind', 'close', 'auctionId', message.auctionId],
+        ...['closeFor', String(message.closeFor), 'requestedAt', String(message.requestedAt)],
+      ];
   }
-  return [
-    'kind',
-    'refund',
-    'receiptId',
-    message.receiptId,
-    'auctionId',
-    message.auctionId,
-    'buyerId',
-    message.buyerId,
-    'requestId',
-    message.requestId,
-    'requestedAt',
-    String(message.requestedAt),
-  ];
+}
+
+function encodeIdempotency(idempotency: BidMessage['idempotency']): string[] {
+  return idempotency === undefined
+    ? []
+    : ['idempotencyKey', idempotency.key, 'idempotencyWindowMs', String(idempotency.windowMs)];
 }
 
 export type DecodeResult =
@@ -78,7 +102,14 @@ export type DecodeResult =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
 
-export function decodeMessage(fields: readonly string[]): DecodeResult {
+interface FieldReader {
+  readonly map: ReadonlyMap<string, string>;
+  readonly problems: string[];
+  uuid(name: string): string;
+  int(name: string): number;
+}
+
+function readFields(fields: readonly string[]): FieldReader {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
   const problems: string[] = [];
@@ -95,32 +126,42 @@ export function decodeMessage(fields: readonly string[]): DecodeResult {
     }
     return Number(value);
   };
-  const kind = map.get('kind');
-  let message: StreamMessage | null = null;
-  if (kind === 'bid') {
-    message = {
-      kind,
-      receiptId: uuid('receiptId'),
-      auctionId: uuid('auctionId'),
-      buyerId: uuid('buyerId'),
-      quantity: int('quantity'),
-      unitPrice: int('unitPrice'),
-      acceptedAt: int('acceptedAt'),
-      ...idempotencyOf(map, int, problems),
-    };
-  } else if (kind === 'refund') {
-    message = {
-      kind,
-      receiptId: uuid('receiptId'),
-      auctionId: uuid('auctionId'),
-      buyerId: uuid('buyerId'),
-      requestId: uuid('requestId'),
-      requestedAt: int('requestedAt'),
-    };
-  } else {
-    problems.push(`unknown kind ${JSON.stringify(kind)}`);
+  return { map, problems, uuid, int };
+}
+
+/** Every field a kind carries, each checked; null for a kind this codec does not know. */
+function readMessage(r: FieldReader, kind: string | undefined): StreamMessage | null {
+  switch (kind) {
+    case 'bid':
+      return {
+        ...{ kind, receiptId: r.uuid('receiptId'), auctionId: r.uuid('auctionId'), buyerId: r.uuid('buyerId') },
+        ...{ quantity: r.int('quantity'), unitPrice: r.int('unitPrice'), acceptedAt: r.int('acceptedAt') },
+        ...idempotencyOf(r.map, r.int, r.problems),
+      };
+    case 'english_bid':
+      return {
+        ...{ kind, receiptId: r.uuid('receiptId'), auctionId: r.uuid('auctionId'), buyerId: r.uuid('buyerId') },
+        ...{ amount: r.int('amount'), acceptedAt: r.int('acceptedAt') },
+        ...idempotencyOf(r.map, r.int, r.problems),
+      };
+    case 'refund':
+      return {
+        ...{ kind, receiptId: r.uuid('receiptId'), auctionId: r.uuid('auctionId'), buyerId: r.uuid('buyerId') },
+        ...{ requestId: r.uuid('requestId'), requestedAt: r.int('requestedAt') },
+      };
+    case 'close':
+      return { kind, auctionId: r.uuid('auctionId'), closeFor: r.int('closeFor'), requestedAt: r.int('requestedAt') };
+    default:
+      return null;
   }
-  if (message === null || problems.length > 0) return { ok: false, error: problems.join('; ') };
+}
+
+export function decodeMessage(fields: readonly string[]): DecodeResult {
+  const reader = readFields(fields);
+  const kind = reader.map.get('kind');
+  const message = readMessage(reader, kind);
+  if (message === null) reader.problems.push(`unknown kind ${JSON.stringify(kind)}`);
+  if (message === null || reader.problems.length > 0) return { ok: false, error: reader.problems.join('; ') };
   return { ok: true, message };
 }
 
