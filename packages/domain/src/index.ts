@@ -1,6 +1,7 @@
 export * from './admit-bid.ts';
 export * from './auction.ts';
 export * from './auction-view.ts';
+export * from './close-auction.ts';
 export * from './english.ts';
 export * from './errors.ts';
 export * from './given-up.ts';
@@ -13,6 +14,7 @@ export * from './points-bound.ts';
 export * from './price-schedule.ts';
 export * from './receipt.ts';
 export * from './settle-bids.ts';
+export * from './settle-english-bids.ts';
 export * from './settle-refunds.ts';
 export * from './status.ts';
 export * from './stock-visibility.ts';
