@@ -8,6 +8,11 @@ import type { RedisClient } from './redis.ts';
  */
 export interface PendingReceipt {
   readonly id: string;
+  /**
+   * 'english' for an English bid (quantity 1, unitPrice = total = the amount); absent for Dutch.
+   * A receipt given up on from this copy alone is written in its auction's format.
+   */
+  readonly format?: 'english';
   readonly auctionId: string;
   readonly buyerId: string;
   readonly sellerId: string;
@@ -37,6 +42,7 @@ export function decodePendingReceipt(json: string | null): PendingReceipt | null
     const numbers = ['quantity', 'unitPrice', 'total', 'acceptedAt'] as const;
     if (!strings.every((k) => typeof value[k] === 'string')) return null;
     if (!numbers.every((k) => Number.isSafeInteger(value[k]))) return null;
+    if (value.format !== undefined && value.format !== 'english') return null;
     if (value.failureReason !== undefined && value.failureReason !== 'PROCESSING_FAILED') return null;
     if (value.settledAt !== undefined && !Number.isSafeInteger(value.settledAt)) return null;
     return value as unknown as PendingReceipt;
