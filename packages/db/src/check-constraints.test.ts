@@ -1,7 +1,6 @@
-import { GENDERS, SETTLED_RECEIPT_STATUSES } from '@dutch/domain';
+import { GENDERS, LEDGER_KINDS, SETTLED_RECEIPT_STATUSES } from '@dutch/domain';
 import { createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEDGER_KINDS } from './schema.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

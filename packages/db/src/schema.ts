@@ -1,4 +1,11 @@
-import { GENDERS, SETTLED_RECEIPT_STATUSES } from '@dutch/domain';
+import {
+  AUCTION_FORMATS,
+  ENGLISH_ONLY_STATUSES,
+  GENDERS,
+  LEDGER_KINDS,
+  PRICINGS,
+  SETTLED_RECEIPT_STATUSES,
+} from '@dutch/domain';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import {
   bigint,
@@ -48,11 +55,15 @@ export const members = pgTable(
     name: text('name').notNull(),
     age: smallint('age'),
     gender: text('gender', { enum: GENDERS }),
+    /** Free points: what the member can spend. */
     points: bigint('points', { mode: 'number' }).notNull().default(0),
+    /** Points held for the member's leading English bids (and, for a uniform seller, takings owed rebates). */
+    heldPoints: bigint('held_points', { mode: 'number' }).notNull().default(0),
     createdAt: insertedAt('created_at'),
   },
   (t) => [
     check('members_points_non_negative', sql`${t.points} >= 0`),
+    check('members_held_points_non_negative', sql`${t.heldPoints} >= 0`),
     check('members_gender_known', isOneOf(t.gender, GENDERS)),
   ],
 );
@@ -72,6 +83,12 @@ export const memberTokens = pgTable(
   (t) => [index('member_tokens_member_idx').on(t.memberId)],
 );
 
+/**
+ * Both formats share one table: the bid path, the lists and the closer read one row shape.
+ * Dutch-only columns are null on English rows and the English ones null on Dutch rows (checked
+ * below). An English row keeps initial_stock = stock = per_buyer_limit = 1: its one lot never
+ * leaves the stock, so it is never sold_out and the generic status SQL holds for it.
+ */
 export const auctions = pgTable(
   'auctions',
   {
@@ -81,13 +98,17 @@ export const auctions = pgTable(
       .references(() => members.id),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
+    format: text('format', { enum: AUCTION_FORMATS }).notNull().default('dutch'),
+    /** Dutch only; English rows keep the default. */
+    pricing: text('pricing', { enum: PRICINGS }).notNull().default('pay_as_bid'),
     startPrice: integer('start_price').notNull(),
     floorPrice: integer('floor_price'),
-    dropKind: text('drop_kind', { enum: ['constant', 'percentage'] }).notNull(),
+    dropKind: text('drop_kind', { enum: ['constant', 'percentage'] }),
     /** The constant amount, or the percent, depending on dropKind. */
-    dropValue: integer('drop_value').notNull(),
-    dropIntervalSeconds: integer('drop_interval_seconds').notNull(),
+    dropValue: integer('drop_value'),
+    dropIntervalSeconds: integer('drop_interval_seconds'),
     startsAt: ms('starts_at').notNull(),
+    /** The CURRENT end: an English soft close moves it later. */
     endsAt: ms('ends_at').notNull(),
     initialStock: integer('initial_stock').notNull(),
     stock: integer('stock').notNull(),
@@ -98,9 +119,27 @@ export const auctions = pgTable(
      * The domain's priceSteps(), stored so SQL can sort and page by the current price
      * without restating the pricing rules.
      */
-    priceSteps: integer('price_steps').array().notNull(),
+    priceSteps: integer('price_steps').array(),
     /** Receipts settled so far; the next one gets settled_count + 1 as its settle_seq. */
     settledCount: bigint('settled_count', { mode: 'number' }).notNull().default(0),
+    /** Set once, by the close's transaction: nothing but refunds settles after it. */
+    closedAt: ms('closed_at'),
+    /** Uniform Dutch, once closed: the lowest unit price paid; null when nothing sold. */
+    clearingPrice: integer('clearing_price'),
+    // English terms.
+    minIncrement: integer('min_increment'),
+    /** Shown to the seller only. */
+    reservePrice: integer('reserve_price'),
+    extendSeconds: integer('extend_seconds'),
+    // English lead, as settlement left it.
+    highBid: integer('high_bid'),
+    /** Leading bids so far. */
+    bidCount: integer('bid_count').notNull().default(0),
+    leaderId: uuid('leader_id'),
+    leadingReceiptId: uuid('leading_receipt_id'),
+    // English result, set by the close: null when unsold or the reserve was not met.
+    winnerId: uuid('winner_id'),
+    finalPrice: integer('final_price'),
     createdAt: insertedAt('created_at'),
     updatedAt: insertedAt('updated_at'),
     /** Auctions are deleted softly: queued bids for them still settle (as AUCTION_NOT_RUNNING). */
@@ -110,9 +149,40 @@ export const auctions = pgTable(
     check('auctions_stock_in_range', sql`${t.stock} >= 0 and ${t.stock} <= ${t.initialStock}`),
     check('auctions_limit_in_range', sql`${t.perBuyerLimit} >= 1 and ${t.perBuyerLimit} <= ${t.initialStock}`),
     check('auctions_window', sql`${t.endsAt} > ${t.startsAt}`),
+    check('auctions_format_known', isOneOf(t.format, AUCTION_FORMATS)),
+    check('auctions_pricing_known', isOneOf(t.pricing, PRICINGS)),
+    check('auctions_pricing_dutch_only', sql`${t.format} = 'dutch' or ${t.pricing} = 'pay_as_bid'`),
+    // Each format has exactly its own columns: a row can be read back as its format's terms.
+    check(
+      'auctions_dutch_columns',
+      sql`(${t.format} = 'dutch') = (${t.dropKind} is not null)
+        and (${t.format} = 'dutch') = (${t.dropValue} is not null)
+        and (${t.format} = 'dutch') = (${t.dropIntervalSeconds} is not null)
+        and (${t.format} = 'dutch') = (${t.priceSteps} is not null)`,
+    ),
+    check(
+      'auctions_english_columns',
+      sql`(${t.format} = 'english') = (${t.minIncrement} is not null)
+        and (${t.format} = 'english') = (${t.extendSeconds} is not null)`,
+    ),
+    check(
+      'auctions_english_one_lot',
+      sql`${t.format} = 'dutch' or (${t.initialStock} = 1 and ${t.stock} = 1 and ${t.perBuyerLimit} = 1)`,
+    ),
+    check('auctions_clearing_price_dutch_only', sql`${t.format} = 'dutch' or ${t.clearingPrice} is null`),
+    // The lead is all there or all absent, and only English rows have one or a result.
+    check(
+      'auctions_english_lead',
+      sql`(${t.highBid} is null) = (${t.leaderId} is null) and (${t.leaderId} is null) = (${t.leadingReceiptId} is null)
+        and (${t.winnerId} is null) = (${t.finalPrice} is null)
+        and (${t.format} = 'english' or (${t.highBid} is null and ${t.bidCount} = 0 and ${t.winnerId} is null))`,
+    ),
     index('auctions_starts_at_idx').on(t.startsAt, t.id).where(sql`${t.deletedAt} is null`),
     index('auctions_ends_at_idx').on(t.endsAt).where(sql`${t.deletedAt} is null`),
     index('auctions_seller_idx').on(t.sellerId),
+    // The closer's scan: auctions not closed yet, by end. Neither stock nor the lead is indexed,
+    // so settlement's row updates stay HOT (closed_at changes once per auction).
+    index('auctions_unclosed_idx').on(t.endsAt).where(sql`${t.closedAt} is null and ${t.deletedAt} is null`),
   ],
 );
 
@@ -154,6 +224,12 @@ export const receipts = pgTable(
     idempotencyKey: text('idempotency_key'),
     /** A DUPLICATE_REQUEST receipt: the first receipt made for the same buyer and key. */
     duplicateOf: uuid('duplicate_of'),
+    /** The auction's format. English receipts have quantity 1 and unit_price = total = the amount bid. */
+    format: text('format', { enum: AUCTION_FORMATS }).notNull().default('dutch'),
+    /** Points given back at a uniform close: (unit_price - final_unit_price) * quantity. */
+    rebate: bigint('rebate', { mode: 'number' }).notNull().default(0),
+    /** The clearing price, set on PURCHASED receipts by a uniform close; null until then (and for pay-as-bid). */
+    finalUnitPrice: integer('final_unit_price'),
   },
   (t) => [
     check('receipts_status_known', isOneOf(t.status, SETTLED_RECEIPT_STATUSES)),
@@ -167,6 +243,16 @@ export const receipts = pgTable(
     index('receipts_buyer_idempotency_key_idx')
       .on(t.buyerId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
+    check('receipts_format_known', isOneOf(t.format, AUCTION_FORMATS)),
+    check(
+      'receipts_english_statuses',
+      sql`not (${isOneOf(t.status, ENGLISH_ONLY_STATUSES)}) or ${t.format} = 'english'`,
+    ),
+    check('receipts_english_one_lot', sql`${t.format} = 'dutch' or ${t.quantity} = 1`),
+    check(
+      'receipts_rebate',
+      sql`${t.rebate} >= 0 and (${t.finalUnitPrice} is null or ${t.rebate} = (${t.unitPrice} - ${t.finalUnitPrice})::bigint * ${t.quantity})`,
+    ),
     check(
       'receipts_duplicate_failed',
       sql`${t.duplicateOf} is null or (${t.status} = 'FAILED' and ${t.failureReason} = 'DUPLICATE_REQUEST')`,
@@ -174,12 +260,12 @@ export const receipts = pgTable(
   ],
 );
 
-export const LEDGER_KINDS = ['charge', 'purchase', 'refund'] as const;
-
 /**
  * Append-only record of every points move, one row per move (double entry in one row):
- * a charge comes from outside (from_member null); a purchase goes buyer -> seller; a refund
- * seller -> buyer. Every balance equals what its rows bring in minus what they take out.
+ * a charge comes from outside (from_member null); a purchase goes buyer -> seller; a refund and
+ * a rebate seller -> buyer; a hold moves a member's points to their held points and a release
+ * back (from = to). The domain's bucketsOf() says which balance each kind takes from and adds
+ * to; every balance equals what its rows bring in minus what they take out.
  */
 export const pointsLedger = pgTable(
   'points_ledger',
@@ -199,6 +285,7 @@ export const pointsLedger = pgTable(
       'points_ledger_shape',
       sql`(${t.kind} = 'charge') = (${t.fromMember} is null) and (${t.kind} = 'charge') = (${t.receiptId} is null)`,
     ),
+    check('points_ledger_hold_own', sql`${t.kind} not in ('hold', 'release') or ${t.fromMember} = ${t.toMember}`),
     uniqueIndex('points_ledger_one_move_per_receipt').on(t.receiptId, t.kind).where(sql`${t.receiptId} is not null`),
   ],
 );
