@@ -2,10 +2,14 @@ import {
   AUCTION_STATUSES,
   type AuctionDraft,
   type AuctionStatus,
+  type EnglishDraft,
+  englishStatusAt,
+  PRICINGS,
   priceAt,
   statusAt,
   stepCount,
   validateAuction,
+  validateEnglishAuction,
 } from '@dutch/domain';
 import { createMember, createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { eq, type SQL, sql } from 'drizzle-orm';
@@ -13,8 +17,8 @@ import fc from 'fast-check';
 import { v4 as uuidv4 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPriceAt, hasStatusAt, statusAtSql } from './auction-sql.ts';
-import { termsOf } from './auction-terms.ts';
-import { auctionValues } from './auction-values.ts';
+import { englishLeadOf, englishTermsOf, termsOf } from './auction-terms.ts';
+import { auctionValues, englishAuctionValues } from './auction-values.ts';
 import { auctions } from './schema.ts';
 
 let db: TestDatabase;
@@ -45,25 +49,29 @@ const draftArb = fc
     limitShare: fc.double({ min: 0, max: 1, noNaN: true }),
     /** How much of the stock is left: 0 exercises sold_out. */
     leftShare: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+    pricing: fc.constantFrom(...PRICINGS),
   })
-  .map(({ startPrice, floor, priceDrop, dropIntervalSeconds, steps, startsAt, stock, limitShare, leftShare }) => {
-    const count = Math.max(1, Math.min(steps, Math.floor(3600 / dropIntervalSeconds)));
-    const draft: AuctionDraft = {
-      title: 'Generated',
-      description: '',
-      startPrice,
-      // Mostly below the start price, so floors are common and valid.
-      floorPrice: floor === null ? null : (floor % startPrice) + (startPrice > 1 ? 0 : 1),
-      priceDrop,
-      dropIntervalSeconds,
-      startsAt,
-      endsAt: startsAt + count * dropIntervalSeconds * 1000,
-      stock,
-      perBuyerLimit: 1 + Math.floor(limitShare * (stock - 1)),
-      showStock: true,
-    };
-    return { draft, left: Math.round(leftShare * stock) };
-  })
+  .map(
+    ({ startPrice, floor, priceDrop, dropIntervalSeconds, steps, startsAt, stock, limitShare, leftShare, pricing }) => {
+      const count = Math.max(1, Math.min(steps, Math.floor(3600 / dropIntervalSeconds)));
+      const draft: AuctionDraft = {
+        title: 'Generated',
+        description: '',
+        startPrice,
+        // Mostly below the start price, so floors are common and valid.
+        floorPrice: floor === null ? null : (floor % startPrice) + (startPrice > 1 ? 0 : 1),
+        priceDrop,
+        dropIntervalSeconds,
+        startsAt,
+        endsAt: startsAt + count * dropIntervalSeconds * 1000,
+        stock,
+        perBuyerLimit: 1 + Math.floor(limitShare * (stock - 1)),
+        showStock: true,
+        pricing,
+      };
+      return { draft, left: Math.round(leftShare * stock) };
+    },
+  )
   // Only what the domain would accept reaches the table, as through the gateway.
   .filter(({ draft }) => validateAuction(draft, draft.startsAt).ok);
 
@@ -161,6 +169,7 @@ describe('auction SQL agrees with the domain', () => {
       stock: 3,
       perBuyerLimit: 1,
       showStock: true,
+      pricing: 'pay_as_bid',
     };
     expect(validateAuction(draft, draft.startsAt).ok).toBe(true);
     const id = uuidv4();
@@ -185,6 +194,7 @@ describe('auction SQL agrees with the domain', () => {
       stock: 1,
       perBuyerLimit: 1,
       showStock: true,
+      pricing: 'pay_as_bid',
     };
     const id = uuidv4();
     await db.db.insert(auctions).values(auctionValues(id, sellerId, draft));
@@ -193,5 +203,54 @@ describe('auction SQL agrees with the domain', () => {
     const answers = await sqlAnswers(id, instants);
     expect(answers.map((a) => a.price)).toEqual(instants.map((asOf) => priceAt(draft, asOf)));
     expect(answers.map((a) => a.status)).toEqual(['scheduled', 'ended']);
+  });
+
+  it('English auctions: running / scheduled / ended by the current end, never sold_out, priced at the high bid', async () => {
+    const englishArb = fc.record({
+      startPrice: fc.integer({ min: 1, max: 1_000_000 }),
+      minIncrement: fc.integer({ min: 1, max: 1000 }),
+      startsAt: fc.integer({ min: BASE, max: BASE + 86_400_000 }),
+      seconds: fc.integer({ min: 1, max: 7 * 86_400 }),
+      /** How far a soft close moved the end, and the bid that leads (null: none yet). */
+      extendedMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600_000 })),
+      bidOver: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: null }),
+    });
+    await fc.assert(
+      fc.asyncProperty(englishArb, async ({ startPrice, minIncrement, startsAt, seconds, extendedMs, bidOver }) => {
+        const draft: EnglishDraft = {
+          title: 'English',
+          description: '',
+          startPrice,
+          minIncrement,
+          reservePrice: null,
+          startsAt,
+          endsAt: startsAt + seconds * 1000,
+          extendSeconds: 30,
+        };
+        expect(validateEnglishAuction(draft, startsAt).ok).toBe(true);
+        const id = uuidv4();
+        const highBid = bidOver === null ? null : startPrice + bidOver;
+        const lead = highBid === null ? {} : { highBid, bidCount: 1, leaderId: sellerId, leadingReceiptId: uuidv4() };
+        const [row] = await db.db
+          .insert(auctions)
+          .values({ ...englishAuctionValues(id, sellerId, draft), ...lead, endsAt: draft.endsAt + extendedMs })
+          .returning();
+        if (row === undefined) throw new Error('not inserted');
+        const terms = englishTermsOf(row);
+        const { endsAt } = englishLeadOf(row);
+        expect(endsAt).toBe(draft.endsAt + extendedMs);
+        const instants = [startsAt - 1, startsAt, startsAt + 1, draft.endsAt - 1, draft.endsAt, endsAt - 1, endsAt];
+        const answers = await sqlAnswers(id, instants);
+        instants.forEach((asOf, i) => {
+          const status = englishStatusAt(terms, endsAt, asOf);
+          expect(answers[i]).toEqual({
+            status,
+            price: highBid ?? startPrice,
+            has: AUCTION_STATUSES.map((s) => s === status),
+          });
+        });
+      }),
+      { numRuns: 100 },
+    );
   });
 });

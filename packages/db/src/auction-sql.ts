@@ -4,8 +4,10 @@ import { auctions } from './schema.ts';
 
 /**
  * The domain's statusAt() and priceAt() as SQL, so lists can filter, sort and page in the
- * database. They restate no pricing rule: the price is read from the price_steps the domain
- * computed. auction-sql.test.ts checks both against the domain on generated auctions.
+ * database. They restate no pricing rule: a Dutch price is read from the price_steps the domain
+ * computed, an English one is the high bid (the start price before the first leading bid).
+ * auction-sql.test.ts checks both against the domain on generated auctions. English rows keep
+ * stock 1, so the status SQL gives them scheduled / running / ended and never sold_out.
  */
 const at = (asOf: number) => sql`${new Date(asOf).toISOString()}::timestamptz`;
 
@@ -18,8 +20,10 @@ function stepAt(asOf: number): SQL {
                    cardinality(${auctions.priceSteps}) - 1)::int`;
 }
 
+/** The price at asOf: Dutch by the schedule; English the current high bid, whatever asOf. */
 export function currentPriceAt(asOf: number): SQL<number> {
-  return sql<number>`(${auctions.priceSteps})[${stepAt(asOf)} + 1]`;
+  return sql<number>`case when ${auctions.format} = 'english' then coalesce(${auctions.highBid}, ${auctions.startPrice})
+    else (${auctions.priceSteps})[${stepAt(asOf)} + 1] end`;
 }
 
 export function statusAtSql(asOf: number): SQL<AuctionStatus> {

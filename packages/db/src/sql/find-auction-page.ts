@@ -1,5 +1,5 @@
-import type { AuctionStatus } from '@dutch/domain';
-import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
+import type { AuctionFormat, AuctionStatus } from '@dutch/domain';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { currentPriceAt, hasStatusAt } from '../auction-sql.ts';
 import type { Db } from '../client.ts';
 import { auctions } from '../schema.ts';
@@ -12,6 +12,8 @@ export interface AuctionPageRequest {
   /** The instant prices and statuses are computed at: one page after another sees one snapshot. */
   readonly asOf: number;
   readonly status: AuctionStatus | undefined;
+  /** Only auctions of this format; absent or undefined: both. */
+  readonly format?: AuctionFormat | undefined;
   /** Only auctions past this (key, id) in the sort order. */
   readonly after: { readonly key: number; readonly id: string } | null;
   readonly limit: number;
@@ -19,7 +21,10 @@ export interface AuctionPageRequest {
 
 export interface AuctionPageRow {
   readonly row: typeof auctions.$inferSelect;
-  /** The sort key: the price at asOf or the start in epoch ms, for the next cursor. */
+  /**
+   * The sort key: the price at asOf (English: the high bid, else the start price) or the start
+   * in epoch ms, for the next cursor.
+   */
   readonly key: number;
 }
 
@@ -34,6 +39,7 @@ export async function findAuctionPage(db: Db, request: AuctionPageRequest): Prom
     : sql<number>`(extract(epoch from ${auctions.startsAt}) * 1000)::int8`;
   const conditions: SQL[] = [isAuctionLive()];
   if (request.status !== undefined) conditions.push(hasStatusAt(request.status, asOf));
+  if (request.format !== undefined) conditions.push(eq(auctions.format, request.format) as SQL);
   if (after !== null) {
     conditions.push(
       descending
