@@ -1,4 +1,5 @@
 import {
+  type AuctionEvent,
   CONSUMER_GROUP,
   clearRefundMarks,
   encodeEvent,
@@ -10,13 +11,16 @@ import {
   refundMarksKey,
   streamKey,
 } from '@dutch/stream';
+import { appendDueClose } from './append-due-close.ts';
 import type { Delivered } from './delivered.ts';
 import type { AuctionSettlement } from './settle-auction.ts';
 
 /**
  * After the commit, and only then: acknowledge the entries, drop the pending receipts and the
- * refund marks Postgres now answers for, and tell the gateways the new stock. A failure here loses
- * nothing: unacknowledged entries come back and are recognised as settled.
+ * refund marks Postgres now answers for, tell the gateways the new stock, lead or close, and
+ * queue the close of an auction that just sold out. A failure here loses nothing:
+ * unacknowledged entries come back and are recognised as settled, and the closer appends any
+ * close that is due.
  */
 export async function afterCommit(
   redis: RedisClient,
@@ -24,25 +28,39 @@ export async function afterCommit(
   shard: number,
   entries: readonly Delivered[],
   settlement: AuctionSettlement,
+  now: number,
 ): Promise<void> {
   // Every refund here is decided (duplicates were decided earlier). Marks go before the entries
   // are acknowledged: a crash in between redelivers a duplicate, never leaves a mark unowned. A
   // mark naming another request belongs to one still queued, and stays.
   const refunds = entries.flatMap((e) => (e.message.kind === 'refund' ? [e.message] : []));
   await clearRefundMarks(redis, refundMarksKey(layout, shard), refunds);
-  const key = streamKey(layout, shard);
   const pipeline = redis.pipeline();
-  pipeline.xack(key, CONSUMER_GROUP, ...entries.map((e) => e.streamId));
-  const bids = entries.filter((e) => e.message.kind === 'bid').map((e) => e.message);
-  if (bids.length > 0) {
-    pipeline.hdel(pendingReceiptsKey(layout, shard), ...bids.map((bid) => bid.receiptId));
-  }
+  pipeline.xack(streamKey(layout, shard), CONSUMER_GROUP, ...entries.map((e) => e.streamId));
+  const bids = entries.flatMap(({ message }) =>
+    message.kind === 'bid' || message.kind === 'english_bid' ? [message.receiptId] : [],
+  );
+  if (bids.length > 0) pipeline.hdel(pendingReceiptsKey(layout, shard), ...bids);
   await execPipeline(pipeline);
-  if (settlement.stockChanged) {
-    const soldCount = settlement.initialStock - settlement.stock;
-    await redis.publish(
-      eventsChannel(layout),
-      encodeEvent({ type: 'stock', auctionId: settlement.auctionId, stock: settlement.stock, soldCount }),
-    );
+  await publishEvents(redis, layout, eventsOf(settlement));
+  if (settlement.soldOutFor !== null) {
+    const close = { auctionId: settlement.auctionId, closeFor: settlement.soldOutFor, now };
+    await appendDueClose(redis, layout, shard, close);
   }
+}
+
+/** What the gateways' caches and live feeds learn from a commit, in the order it happened. */
+function eventsOf(settlement: AuctionSettlement): AuctionEvent[] {
+  const events: AuctionEvent[] = [];
+  if (settlement.stockChanged) {
+    const { auctionId, stock, initialStock } = settlement;
+    events.push({ type: 'stock', auctionId, stock, soldCount: initialStock - stock });
+  }
+  if (settlement.lead !== null) events.push(settlement.lead);
+  if (settlement.closed !== null) events.push(settlement.closed);
+  return events;
+}
+
+async function publishEvents(redis: RedisClient, layout: KeyLayout, events: readonly AuctionEvent[]): Promise<void> {
+  for (const event of events) await redis.publish(eventsChannel(layout), encodeEvent(event));
 }

@@ -2,7 +2,6 @@ import { countSettled, giveUpRefund, insertReceipts, nextSettleSeqOfGoneAuction,
 import { receiptAfterGivingUp } from '@dutch/domain';
 import { isRetryableError } from '@dutch/runtime';
 import {
-  type BidMessage,
   CONSUMER_GROUP,
   clearRefundMarks,
   deadLetterKey,
@@ -17,6 +16,7 @@ import {
   type RedisClient,
   receiptIdOf,
   refundMarksKey,
+  type StreamMessage,
   streamKey,
 } from '@dutch/stream';
 import type { Logger } from 'pino';
@@ -61,7 +61,8 @@ export async function deadLetter(
     if (refund !== null) {
       await giveUpRefund(ctx.sql, refund, receiptAfterGivingUp('refund'));
     } else {
-      const bid = decoded.ok && decoded.message.kind === 'bid' ? decoded.message : bidOf(pending);
+      // A close has no receipt: the closer appends another once REAPPEND_AFTER_MS has passed.
+      const bid = decoded.ok ? givenUpBidOf(decoded.message) : bidOf(pending);
       if (bid !== null) await failBid(ctx.sql, bid, pending?.sellerId ?? null, entry.id, fence, now);
     }
   } catch (error) {
@@ -98,19 +99,38 @@ export async function deadLetter(
   ctx.logger.warn({ streamId: entry.id, shard, deliveries, reason, receiptId }, 'entry dead-lettered');
 }
 
+/** A bid of either format as its FAILED receipt is written: an English one is one lot at its amount. */
+export interface GivenUpBid {
+  readonly receiptId: string;
+  readonly auctionId: string;
+  readonly buyerId: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+  readonly acceptedAt: number;
+  readonly format: 'dutch' | 'english';
+}
+
+/** The bid a decoded entry carries; null for a close (or a refund, given up on its own way). */
+function givenUpBidOf(message: StreamMessage): GivenUpBid | null {
+  const { kind } = message;
+  if (kind === 'bid') return { ...message, format: 'dutch' };
+  if (kind === 'english_bid') return { ...message, quantity: 1, unitPrice: message.amount, format: 'english' };
+  return null;
+}
+
 /** An undecodable entry may still name its receipt; the gateway's pending copy has the rest. */
-export function bidOf(pending: PendingReceipt): BidMessage;
-export function bidOf(pending: PendingReceipt | null): BidMessage | null;
-export function bidOf(pending: PendingReceipt | null): BidMessage | null {
+export function bidOf(pending: PendingReceipt): GivenUpBid;
+export function bidOf(pending: PendingReceipt | null): GivenUpBid | null;
+export function bidOf(pending: PendingReceipt | null): GivenUpBid | null {
   if (pending === null) return null;
   return {
-    kind: 'bid',
     receiptId: pending.id,
     auctionId: pending.auctionId,
     buyerId: pending.buyerId,
     quantity: pending.quantity,
     unitPrice: pending.unitPrice,
     acceptedAt: pending.acceptedAt,
+    format: pending.format ?? 'dutch',
   };
 }
 
@@ -121,7 +141,7 @@ export function bidOf(pending: PendingReceipt | null): BidMessage | null {
  */
 export async function failBid(
   sql: Sql,
-  bid: BidMessage,
+  bid: GivenUpBid,
   sellerId: string | null,
   streamId: string,
   fence: Fence | null,
@@ -143,6 +163,7 @@ export async function failBid(
       {
         id: bid.receiptId,
         buyerId: bid.buyerId,
+        format: bid.format,
         quantity: bid.quantity,
         unitPrice: bid.unitPrice,
         total: bid.unitPrice * bid.quantity,

@@ -1,4 +1,4 @@
-import type { BidMessage, RefundMessage, StreamMessage } from '@dutch/stream';
+import type { BidMessage, CloseMessage, EnglishBidMessage, RefundMessage, StreamMessage } from '@dutch/stream';
 
 /** A decoded stream entry with the id it arrived under. */
 export interface Delivered<M extends StreamMessage = StreamMessage> {
@@ -9,20 +9,31 @@ export interface Delivered<M extends StreamMessage = StreamMessage> {
 }
 
 export type DeliveredBid = Delivered<BidMessage>;
+export type DeliveredEnglishBid = Delivered<EnglishBidMessage>;
 export type DeliveredRefund = Delivered<RefundMessage>;
+export type DeliveredClose = Delivered<CloseMessage>;
+
+/** Consecutive entries of one kind: each kind settles its run with one set of statements. */
+export type Run =
+  | { readonly kind: 'bid'; readonly entries: DeliveredBid[] }
+  | { readonly kind: 'english_bid'; readonly entries: DeliveredEnglishBid[] }
+  | { readonly kind: 'refund'; readonly entries: DeliveredRefund[] }
+  | { readonly kind: 'close'; readonly entries: DeliveredClose[] };
 
 /** Splits entries into consecutive runs of one kind, keeping stream order between runs. */
-export function runsByKind(entries: readonly Delivered[]): (DeliveredBid[] | DeliveredRefund[])[] {
-  const runs: (DeliveredBid[] | DeliveredRefund[])[] = [];
+export function runsByKind(entries: readonly Delivered[]): Run[] {
+  const runs: Run[] = [];
   let current: Delivered[] = [];
+  const flush = () => {
+    const kind = current[0]?.message.kind;
+    if (kind !== undefined) runs.push({ kind, entries: current } as Run);
+    current = [];
+  };
   for (const entry of entries) {
-    if (current.length > 0 && current[0]?.message.kind !== entry.message.kind) {
-      runs.push(current as DeliveredBid[] | DeliveredRefund[]);
-      current = [];
-    }
+    if (current.length > 0 && current[0]?.message.kind !== entry.message.kind) flush();
     current.push(entry);
   }
-  if (current.length > 0) runs.push(current as DeliveredBid[] | DeliveredRefund[]);
+  flush();
   return runs;
 }
 

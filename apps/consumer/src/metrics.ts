@@ -33,7 +33,7 @@ function createSettlementMetrics(registers: Registry[]): SettlementMetrics {
   return {
     settled: new Counter({
       name: 'dutch_consumer_settled_total',
-      help: 'Bids and refunds settled, by outcome (PURCHASED, a failure reason, REFUNDED, ...)',
+      help: 'Bids, refunds and closes settled, by kind and outcome (PURCHASED, LEADING, a failure reason, REFUNDED, closed, premature, ...)',
       labelNames: ['kind', 'outcome'],
       registers,
     }),

@@ -1,9 +1,17 @@
-import type { Sql } from '@dutch/db';
-import { type BidOutcome, creditsOf, type RefundOutcome } from '@dutch/domain';
-import type { CreditEvent } from '@dutch/stream';
-import { type Delivered, runsByKind } from './delivered.ts';
+import type { LockedAuction, Sql, Tx } from '@dutch/db';
+import {
+  type BidOutcome,
+  balanceDeltasOf,
+  type EnglishBidOutcome,
+  type LedgerMove,
+  type RefundOutcome,
+} from '@dutch/domain';
+import type { ClosedEvent, CreditEvent, LeadEvent } from '@dutch/stream';
+import { type Delivered, type Run, runsByKind } from './delivered.ts';
 import { lockOwnedAuction } from './lock-owned-auction.ts';
 import { settleBidRun } from './settle-bid-run.ts';
+import { type CloseOutcome, settleCloseRun } from './settle-close-run.ts';
+import { settleEnglishRun } from './settle-english-run.ts';
 import { settleRefundRun } from './settle-refund-run.ts';
 import type { Fence } from './shard-locks.ts';
 
@@ -15,22 +23,43 @@ export interface AuctionSettlement {
   readonly initialStock: number;
   readonly stockChanged: boolean;
   readonly bidOutcomes: readonly BidOutcome[];
+  readonly englishOutcomes: readonly EnglishBidOutcome[];
   readonly refundOutcomes: readonly RefundOutcome[];
+  readonly closeOutcomes: readonly CloseOutcome[];
   readonly duplicates: number;
   readonly acceptedAt: readonly number[];
+  /** An English lead taken in this transaction: published after the commit. */
+  readonly lead: LeadEvent | null;
+  /** The close settled in this transaction: published after the commit. */
+  readonly closed: ClosedEvent | null;
+  /** The end of a Dutch auction this transaction sold out and left open: its close is appended after the commit. */
+  readonly soldOutFor: number | null;
 }
 
 /** Publishes a credit on the events channel (and resolves once Redis has it). */
 export type PublishCredit = (event: CreditEvent) => Promise<void>;
 
+/** What the runs of one transaction add up to, as they settle. */
+interface Tally {
+  bidOutcomes: BidOutcome[];
+  englishOutcomes: EnglishBidOutcome[];
+  refundOutcomes: RefundOutcome[];
+  closeOutcomes: CloseOutcome[];
+  acceptedAt: number[];
+  moves: LedgerMove[];
+  duplicates: number;
+  closed: ClosedEvent | null;
+}
+
 /**
  * Settles one auction's entries from a batch in ONE transaction, under the auction's row
- * lock: bids and refunds in stream order. Nothing is acknowledged here; the caller XACKs
- * only after this commits.
+ * lock: bids (Dutch or English), refunds and closes in stream order. Nothing is acknowledged
+ * here; the caller XACKs only after this commits.
  *
- * Points gained (sellers by purchases, buyers by refunds) are published BEFORE the commit,
- * while their rows are locked, so a gateway's upper bound of them never misses a credit
- * (apps/gateway/src/auth/points-bounds.ts). A publish that fails rolls the settlement back.
+ * Points a member gains (a sale, a refund, a rebate, held points released) are published
+ * BEFORE the commit, while their rows are locked, so a gateway's upper bound of them never
+ * misses a credit (apps/gateway/src/auth/points-bounds.ts). A publish that fails rolls the
+ * settlement back.
  */
 export async function settleAuction(
   sql: Sql,
@@ -43,52 +72,106 @@ export async function settleAuction(
 ): Promise<AuctionSettlement> {
   return sql.begin(async (tx) => {
     const auction = await lockOwnedAuction(tx, auctionId, fence);
-    if (auction === null) {
-      return {
-        auctionId,
-        found: false,
-        stock: 0,
-        initialStock: 0,
-        stockChanged: false,
-        bidOutcomes: [],
-        refundOutcomes: [],
-        duplicates: 0,
-        acceptedAt: [],
-      };
-    }
+    if (auction === null) return notFound(auctionId);
     const stockBefore = auction.stock;
-    const bidOutcomes: BidOutcome[] = [];
-    const refundOutcomes: RefundOutcome[] = [];
-    const acceptedAt: number[] = [];
-    let duplicates = 0;
-    for (const run of runsByKind(entries)) {
-      const first = run[0];
-      if (first === undefined) continue;
-      if (first.message.kind === 'bid') {
-        const result = await settleBidRun(tx, auction, run as Parameters<typeof settleBidRun>[2], settledAt);
-        bidOutcomes.push(...result.outcomes);
-        acceptedAt.push(...result.acceptedAt);
-        duplicates += result.duplicates;
-      } else {
-        const result = await settleRefundRun(tx, auction, run as Parameters<typeof settleRefundRun>[2], settledAt);
-        refundOutcomes.push(...result.outcomes);
-        duplicates += result.duplicates;
-      }
-    }
-    if (publishCredit !== null) {
-      const credits = creditsOf(auction.terms.sellerId, bidOutcomes, refundOutcomes);
-      await Promise.all([...credits].map(([memberId, amount]) => publishCredit({ type: 'credit', memberId, amount })));
-    }
-    return {
-      auctionId,
-      found: true,
-      stock: auction.stock,
-      initialStock: auction.terms.initialStock,
-      stockChanged: auction.stock !== stockBefore,
-      bidOutcomes,
-      refundOutcomes,
-      duplicates,
-      acceptedAt,
+    const tally: Tally = {
+      ...{ bidOutcomes: [], englishOutcomes: [], refundOutcomes: [], closeOutcomes: [] },
+      ...{ acceptedAt: [], moves: [], duplicates: 0, closed: null },
     };
+    for (const run of runsByKind(entries)) await settleRun(tx, auction, run, settledAt, tally);
+    if (publishCredit !== null) await publishCredits(tally.moves, publishCredit);
+    return settlementOf(auction, tally, auction.stock !== stockBefore);
   });
+}
+
+function settlementOf(auction: LockedAuction, tally: Tally, stockChanged: boolean): AuctionSettlement {
+  const { bidOutcomes, englishOutcomes, refundOutcomes, closeOutcomes, duplicates, acceptedAt, closed } = tally;
+  return {
+    ...{ auctionId: auction.id, found: true, stock: auction.stock, stockChanged },
+    initialStock: auction.format === 'dutch' ? auction.terms.initialStock : 1,
+    ...{ bidOutcomes, englishOutcomes, refundOutcomes, closeOutcomes, duplicates, acceptedAt, closed },
+    lead: leadOf(auction, englishOutcomes),
+    soldOutFor: soldOutFor(auction, stockChanged),
+  };
+}
+
+/** Settles one run by its kind, adding what it did to the tally. */
+async function settleRun(tx: Tx, auction: LockedAuction, run: Run, settledAt: number, tally: Tally): Promise<void> {
+  if (run.kind === 'refund') {
+    const result = await settleRefundRun(tx, auction, run.entries, settledAt);
+    tally.refundOutcomes.push(...result.outcomes);
+    tally.moves.push(...result.moves);
+    tally.duplicates += result.duplicates;
+  } else if (run.kind === 'close') {
+    const result = await settleCloseRun(tx, auction, run.entries, settledAt);
+    tally.closeOutcomes.push(...result.outcomes);
+    tally.moves.push(...result.moves);
+    tally.duplicates += result.outcomes.filter((x) => x === 'duplicate').length;
+    if (result.closed !== null) tally.closed = closedEventOf(auction.id, result.closed);
+  } else {
+    const result = await settleBidsOfFormat(tx, auction, run, settledAt);
+    if (run.kind === 'bid') tally.bidOutcomes.push(...(result.outcomes as BidOutcome[]));
+    else tally.englishOutcomes.push(...(result.outcomes as EnglishBidOutcome[]));
+    tally.acceptedAt.push(...result.acceptedAt);
+    tally.moves.push(...result.moves);
+    tally.duplicates += result.duplicates;
+  }
+}
+
+/**
+ * A run of bids of the auction's own format. The gateway only queues those: a bid of the other
+ * format is an entry settlement cannot take, retried and then dead-lettered like any other.
+ */
+function settleBidsOfFormat(
+  tx: Tx,
+  auction: LockedAuction,
+  run: Extract<Run, { kind: 'bid' | 'english_bid' }>,
+  settledAt: number,
+) {
+  if (run.kind === 'bid' && auction.format === 'dutch') return settleBidRun(tx, auction, run.entries, settledAt);
+  if (run.kind === 'english_bid' && auction.format === 'english') {
+    return settleEnglishRun(tx, auction, run.entries, settledAt);
+  }
+  throw new Error(`a ${run.kind} entry for ${auction.format} auction ${auction.id}`);
+}
+
+/**
+ * What each member gains in free points by the transaction (net, so a member who gains and
+ * spends in it is credited only the difference): the transaction commits as a whole.
+ */
+async function publishCredits(moves: readonly LedgerMove[], publishCredit: PublishCredit): Promise<void> {
+  const gains = [...balanceDeltasOf(moves).points].filter(([, amount]) => amount > 0);
+  await Promise.all(gains.map(([memberId, amount]) => publishCredit({ type: 'credit', memberId, amount })));
+}
+
+/** The lead after the transaction, when a bid took it. */
+function leadOf(auction: LockedAuction, outcomes: readonly EnglishBidOutcome[]): LeadEvent | null {
+  if (auction.format !== 'english' || !outcomes.some((x) => x.status === 'LEADING' || x.status === 'OUTBID')) {
+    return null;
+  }
+  const { highBid, bidCount, leaderId, endsAt } = auction.lead;
+  if (highBid === null || leaderId === null) return null;
+  return { type: 'lead', auctionId: auction.id, highBid, bidCount, leaderId, endsAt };
+}
+
+function closedEventOf(
+  auctionId: string,
+  { plan, closedAt }: NonNullable<Awaited<ReturnType<typeof settleCloseRun>>['closed']>,
+): ClosedEvent {
+  const { status, winnerId, finalPrice, clearingPrice } = plan;
+  return { type: 'closed', auctionId, status, closedAt, winnerId, finalPrice, clearingPrice };
+}
+
+/** A Dutch auction that sold out here and is still open closes at once (the closer would too, later). */
+function soldOutFor(auction: LockedAuction, stockChanged: boolean): number | null {
+  if (auction.format !== 'dutch' || !stockChanged || auction.stock !== 0 || auction.closedAt !== null) return null;
+  return auction.terms.endsAt;
+}
+
+function notFound(auctionId: string): AuctionSettlement {
+  return {
+    ...{ auctionId, found: false, stock: 0, initialStock: 0, stockChanged: false },
+    ...{ bidOutcomes: [], englishOutcomes: [], refundOutcomes: [], closeOutcomes: [], duplicates: 0, acceptedAt: [] },
+    ...{ lead: null, closed: null, soldOutFor: null },
+  };
 }

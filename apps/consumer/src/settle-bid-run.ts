@@ -1,19 +1,26 @@
 import {
   appendLedger,
-  applyPointDeltas,
+  applyBalanceDeltas,
   findKeyedReceipts,
   findSettledReceiptIds,
   insertReceipts,
-  type LockedAuction,
+  type LockedDutchAuction,
   lockMembers,
   saveAuction,
   sumHeldUnits,
   type Tx,
 } from '@dutch/db';
 import {
+  type AuctionClosed,
   type BidOutcome,
   type BidSettlement,
-  idempotencyScope, type KeyedReceipt, type QueuedBid, settleBids } from '@dutch/domain';
+  idempotencyScope,
+  type KeyedBid,
+  type KeyedReceipt,
+  type LedgerMove,
+  type QueuedBid,
+  settleBids,
+} from '@dutch/domain';
 import type { DeliveredBid } from './delivered.ts';
 
 export interface BidRunResult {
@@ -23,6 +30,8 @@ export interface BidRunResult {
   readonly duplicates: number;
   /** acceptedAt of each newly settled bid, for the latency metric. */
   readonly acceptedAt: readonly number[];
+  /** The ledger rows written (what the members gained is published from them). */
+  readonly moves: readonly LedgerMove[];
 }
 
 /**
@@ -35,7 +44,7 @@ export interface BidRunResult {
  */
 export async function settleBidRun(
   tx: Tx,
-  auction: LockedAuction,
+  auction: LockedDutchAuction,
   run: readonly DeliveredBid[],
   settledAt: number,
 ): Promise<BidRunResult> {
@@ -43,7 +52,8 @@ export async function settleBidRun(
   const buyers = [...new Set(run.map((entry) => entry.message.buyerId))];
   // With no stock left no bid can be served, whatever the balances: after a sell-out (most of a
   // burst) skip locking the buyers and reading their holdings. The domain still decides each bid.
-  const canSell = auction.stock > 0 && !auction.withdrawn;
+  const closed = closedBy(auction);
+  const canSell = auction.stock > 0 && !auction.withdrawn && closed === null;
   const [seen, points, held, keyedReceipts] = await Promise.all([
     findSettledReceiptIds(tx, ids),
     canSell ? lockMembers(tx, [...buyers, auction.terms.sellerId]) : new Map<string, number>(),
@@ -58,12 +68,12 @@ export async function settleBidRun(
     fresh.push(entry);
   }
   const duplicates = run.length - fresh.length;
-  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [] };
+  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
 
   const bids: QueuedBid[] = fresh.map(({ message }) => message);
   const settlement = settleBids(
     auction.terms,
-    { stock: auction.stock, points, held, withdrawn: auction.withdrawn, keyedReceipts },
+    { stock: auction.stock, points, held, withdrawn: auction.withdrawn, closed, keyedReceipts },
     bids,
   );
 
@@ -72,13 +82,23 @@ export async function settleBidRun(
   auction.settledCount += settlement.outcomes.length;
 
   await writeBidRun(tx, auction, fresh, settlement, firstSeq, settledAt);
-  return { outcomes: settlement.outcomes, duplicates, acceptedAt: fresh.map((e) => e.message.acceptedAt) };
+  const acceptedAt = fresh.map((e) => e.message.acceptedAt);
+  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves };
+}
+
+/**
+ * How a closed auction was closed, for the bids that land after it: before its end only a
+ * sell-out closes a Dutch auction. Null while open.
+ */
+function closedBy(auction: LockedDutchAuction): AuctionClosed | null {
+  if (auction.closedAt === null) return null;
+  return { by: auction.closedAt < auction.terms.endsAt ? 'sold_out' : 'end' };
 }
 
 /** Writes a run's receipts, the auction's stock and count, and the purchases' points, all at once. */
 function writeBidRun(
   tx: Tx,
-  auction: LockedAuction,
+  auction: LockedDutchAuction,
   fresh: readonly DeliveredBid[],
   settlement: BidSettlement,
   firstSeq: number,
@@ -105,22 +125,19 @@ function writeBidRun(
     insertReceipts(tx, { auctionId: auction.id, sellerId, firstSeq, settledAt }, receipts),
     saveAuction(tx, auction),
   ];
-  const purchases = settlement.outcomes.filter((x) => x.status === 'PURCHASED');
-  if (purchases.length > 0) {
-    writes.push(applyPointDeltas(tx, settlement.pointDeltas));
-    writes.push(
-      appendLedger(
-        tx,
-        'purchase',
-        purchases.map((x) => ({ from: x.buyerId, to: sellerId, amount: x.total, receiptId: x.receiptId })),
-      ),
-    );
+  // Purchases, and under uniform pricing the seller's hold of the takings (released at the close).
+  if (settlement.moves.length > 0) {
+    writes.push(appendLedger(tx, settlement.moves));
+    writes.push(applyBalanceDeltas(tx, { points: settlement.pointDeltas, held: settlement.heldDeltas }));
   }
   return Promise.all(writes);
 }
 
-/** The latest settled receipt keeping each of the run's Idempotency-Keys, by buyer and key. */
-async function findRunKeyedReceipts(tx: Tx, run: readonly DeliveredBid[]): Promise<Map<string, KeyedReceipt>> {
+/** The latest settled receipt keeping each of the run's Idempotency-Keys, by buyer and key (either format). */
+export async function findRunKeyedReceipts(
+  tx: Tx,
+  run: readonly { readonly message: KeyedBid }[],
+): Promise<Map<string, KeyedReceipt>> {
   const keyed = run.flatMap(({ message }) =>
     message.idempotency === undefined ? [] : [{ buyerId: message.buyerId, key: message.idempotency.key }],
   );

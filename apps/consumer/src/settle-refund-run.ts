@@ -1,6 +1,6 @@
 import {
   appendLedger,
-  applyPointDeltas,
+  applyBalanceDeltas,
   type LockedAuction,
   lockMembers,
   lockRefundReceipts,
@@ -9,13 +9,22 @@ import {
   saveAuction,
   type Tx,
 } from '@dutch/db';
-import { type RefundOutcome, type RefundRequest, receiptAfterRefund, settleRefunds } from '@dutch/domain';
+import {
+  type LedgerMove,
+  type RefundAuction,
+  type RefundOutcome,
+  type RefundRequest,
+  receiptAfterRefund,
+  settleRefunds,
+} from '@dutch/domain';
 import type { DeliveredRefund } from './delivered.ts';
 
 export interface RefundRunResult {
   readonly outcomes: readonly RefundOutcome[];
   /** Requests already decided by an earlier delivery. */
   readonly duplicates: number;
+  /** The ledger rows written: per refund, a uniform seller's release (before the close), then the refund. */
+  readonly moves: readonly LedgerMove[];
 }
 
 /**
@@ -35,13 +44,25 @@ export async function settleRefundRun(
   const points = await lockMembers(tx, [auction.terms.sellerId, ...receipts.map((row) => row.buyerId)]);
 
   const pending = collectRefundRequests(run, byId);
-  if (pending.requests.length === 0) return { outcomes: [], duplicates: pending.duplicates };
+  if (pending.requests.length === 0) return { outcomes: [], duplicates: pending.duplicates, moves: [] };
 
-  const settlement = settleRefunds(auction.terms, { stock: auction.stock, points }, pending.requests);
+  const settlement = settleRefunds(refundAuctionOf(auction), { stock: auction.stock, points }, pending.requests);
   auction.stock = settlement.stockAfter;
   const decisions = decideRefundedReceipts(settlement.outcomes, byId, pending, settledAt);
   await writeRefundRun(tx, auction, settlement, decisions);
-  return { outcomes: settlement.outcomes, duplicates: pending.duplicates };
+  return { outcomes: settlement.outcomes, duplicates: pending.duplicates, moves: settlement.moves };
+}
+
+/**
+ * What the refund rules read of the auction: its current end (an English one's, extensions
+ * included), and whether a uniform seller's takings are still held (before the close).
+ */
+function refundAuctionOf(auction: LockedAuction): RefundAuction {
+  if (auction.format === 'english') {
+    return { sellerId: auction.terms.sellerId, endsAt: auction.lead.endsAt, initialStock: 1 };
+  }
+  const { sellerId, endsAt, initialStock, pricing } = auction.terms;
+  return { sellerId, endsAt, initialStock, sellerTakingsHeld: pricing === 'uniform' && auction.closedAt === null };
 }
 
 type LockedRefundReceipt = Awaited<ReturnType<typeof lockRefundReceipts>>[number];
@@ -72,6 +93,7 @@ function collectRefundRequests(
         status: row.status,
         quantity: row.quantity,
         total: row.total,
+        rebate: row.rebate,
       },
       requestedAt: message.requestedAt,
     });
@@ -112,18 +134,11 @@ async function writeRefundRun(
   settlement: ReturnType<typeof settleRefunds>,
   decisions: ReadonlyMap<string, RefundDecision>,
 ): Promise<void> {
-  const refunded = settlement.outcomes.filter((x) => x.result === 'REFUNDED');
   const writes: Promise<unknown>[] = [saveAuction(tx, auction)];
   if (decisions.size > 0) writes.push(recordRefundDecisions(tx, [...decisions.values()]));
-  if (refunded.length > 0) {
-    writes.push(applyPointDeltas(tx, settlement.pointDeltas));
-    writes.push(
-      appendLedger(
-        tx,
-        'refund',
-        refunded.map((x) => ({ from: auction.terms.sellerId, to: x.buyerId, amount: x.total, receiptId: x.receiptId })),
-      ),
-    );
+  if (settlement.moves.length > 0) {
+    writes.push(appendLedger(tx, settlement.moves));
+    writes.push(applyBalanceDeltas(tx, { points: settlement.pointDeltas, held: settlement.heldDeltas }));
   }
   await Promise.all(writes);
 }

@@ -149,7 +149,7 @@ export class ShardSettler {
       return;
     }
     try {
-      await afterCommit(redis, layout, this.shard, group, settled);
+      await afterCommit(redis, layout, this.shard, group, settled, clock());
     } catch (error) {
       this.hooks.requestRecovery('entries committed but not acknowledged');
       this.log.warn(
@@ -165,6 +165,11 @@ export class ShardSettler {
     for (const outcome of settled.bidOutcomes) {
       metrics.settled.inc({ kind: 'bid', outcome: outcome.status === 'FAILED' ? outcome.reason : outcome.status });
     }
+    for (const outcome of settled.englishOutcomes) {
+      const label = outcome.status === 'FAILED' ? outcome.reason : outcome.status;
+      metrics.settled.inc({ kind: 'english_bid', outcome: label });
+    }
+    for (const outcome of settled.closeOutcomes) metrics.settled.inc({ kind: 'close', outcome });
     for (const outcome of settled.refundOutcomes) {
       metrics.settled.inc({
         kind: 'refund',

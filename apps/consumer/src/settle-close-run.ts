@@ -1,0 +1,101 @@
+import {
+  appendLedger,
+  applyBalanceDeltas,
+  closeAuctionRow,
+  findPurchasedReceipts,
+  type LockedAuction,
+  lockMembers,
+  type Tx,
+  updateClosedReceipts,
+} from '@dutch/db';
+import {
+  balanceDeltasOf,
+  type CloseInput,
+  type ClosePlan,
+  closeAuction,
+  closesNow,
+  type LedgerMove,
+} from '@dutch/domain';
+import type { DeliveredClose } from './delivered.ts';
+
+/**
+ * What became of one close entry: `closed` the auction; `duplicate`, it was closed already (a
+ * redelivery, or a second entry for the same end); `premature`, its end has moved since it was
+ * appended (an English soft close): the closer appends another for the new end.
+ */
+export type CloseOutcome = 'closed' | 'duplicate' | 'premature';
+
+export interface CloseRunResult {
+  readonly outcomes: readonly CloseOutcome[];
+  /** The close this run settled, if one did. */
+  readonly closed: { readonly plan: ClosePlan; readonly closedAt: number } | null;
+  /** The release, rebate and purchase rows written. */
+  readonly moves: readonly LedgerMove[];
+}
+
+/**
+ * Settles a run of close entries for an auction locked in `tx`. The row lock makes the
+ * closed_at check and the close one step: however many entries and consumers, one close.
+ * Everything before the entry in the stream is settled by now, so every bid accepted before
+ * the end has its receipt.
+ */
+export async function settleCloseRun(
+  tx: Tx,
+  auction: LockedAuction,
+  run: readonly DeliveredClose[],
+  settledAt: number,
+): Promise<CloseRunResult> {
+  const outcomes: CloseOutcome[] = [];
+  let closed: CloseRunResult['closed'] = null;
+  for (const { message } of run) {
+    if (auction.closedAt !== null) {
+      outcomes.push('duplicate');
+      continue;
+    }
+    if (!closesNow(closingOf(auction), message.closeFor)) {
+      outcomes.push('premature');
+      continue;
+    }
+    closed = { plan: await closeLocked(tx, auction, settledAt), closedAt: settledAt };
+    outcomes.push('closed');
+  }
+  return { outcomes, closed, moves: closed?.plan.moves ?? [] };
+}
+
+/** The current end: an English auction's moves with soft closes. */
+function closingOf(auction: LockedAuction) {
+  const endsAt = auction.format === 'english' ? auction.lead.endsAt : auction.terms.endsAt;
+  return { format: auction.format, stock: auction.stock, endsAt };
+}
+
+/** Decides the close (domain), then writes receipts, ledger, balances and the auction row. */
+async function closeLocked(tx: Tx, auction: LockedAuction, closedAt: number): Promise<ClosePlan> {
+  const plan = closeAuction(await closeInputOf(tx, auction), closedAt);
+  if (plan.moves.length > 0) {
+    // In id order before the balances move, as every settlement does: no deadlock between them.
+    await lockMembers(
+      tx,
+      plan.moves.flatMap((m) => [m.to, ...(m.from ?? [])]),
+    );
+  }
+  const writes: Promise<unknown>[] = [updateClosedReceipts(tx, plan.receipts)];
+  if (plan.moves.length > 0) {
+    writes.push(appendLedger(tx, plan.moves));
+    writes.push(applyBalanceDeltas(tx, balanceDeltasOf(plan.moves)));
+  }
+  const { clearingPrice, winnerId, finalPrice } = plan;
+  const row = closeAuctionRow(tx, { id: auction.id, closedAt, clearingPrice, winnerId, finalPrice });
+  const [wasOpen] = await Promise.all([row, ...writes]);
+  // Cannot happen under the row lock; if it did, rolling back beats writing a second close.
+  if (!wasOpen) throw new Error(`auction ${auction.id} was closed under our lock by someone else`);
+  auction.closedAt = closedAt;
+  return plan;
+}
+
+/** Only a uniform close reads the purchases: pay-as-bid closes move nothing. */
+async function closeInputOf(tx: Tx, auction: LockedAuction): Promise<CloseInput> {
+  if (auction.format === 'english') return { format: 'english', terms: auction.terms, lead: auction.lead };
+  const uniform = auction.terms.pricing === 'uniform';
+  const purchases = uniform ? await findPurchasedReceipts(tx, auction.id) : [];
+  return { format: 'dutch', terms: auction.terms, stock: auction.stock, purchases };
+}

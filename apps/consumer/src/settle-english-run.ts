@@ -1,0 +1,120 @@
+import {
+  appendLedger,
+  applyBalanceDeltas,
+  findSettledReceiptIds,
+  insertReceipts,
+  type LockedEnglishAuction,
+  lockMembers,
+  markOutbid,
+  type NewReceipt,
+  saveEnglishLead,
+  type Tx,
+} from '@dutch/db';
+import {
+  balanceDeltasOf,
+  type EnglishBidOutcome,
+  type EnglishSettlement,
+  type LedgerMove,
+  type QueuedEnglishBid,
+  settleEnglishBids,
+} from '@dutch/domain';
+import type { DeliveredEnglishBid } from './delivered.ts';
+import { findRunKeyedReceipts } from './settle-bid-run.ts';
+
+export interface EnglishRunResult {
+  /** Newly settled outcomes, in stream order. */
+  readonly outcomes: readonly EnglishBidOutcome[];
+  /** Receipts already settled before (a redelivery): acknowledged, nothing applied. */
+  readonly duplicates: number;
+  /** acceptedAt of each newly settled bid, for the latency metric. */
+  readonly acceptedAt: readonly number[];
+  /** The hold and release rows written. */
+  readonly moves: readonly LedgerMove[];
+}
+
+/**
+ * Settles a run of English bids for an auction already locked in `tx`: locks, in one statement,
+ * every buyer of the run and the leader before it (whose hold a new lead releases), lets the
+ * domain decide each bid in stream order against the lead, then writes receipts, the previous
+ * leader's OUTBID, the hold/release rows, both balances and the new lead with set-based
+ * statements. A receipt already in Postgres was settled by an earlier delivery and is skipped.
+ */
+export async function settleEnglishRun(
+  tx: Tx,
+  auction: LockedEnglishAuction,
+  run: readonly DeliveredEnglishBid[],
+  settledAt: number,
+): Promise<EnglishRunResult> {
+  const ids = run.map((entry) => entry.message.receiptId);
+  const open = !auction.withdrawn && auction.closedAt === null;
+  const members = [...run.map((entry) => entry.message.buyerId), ...(auction.lead.leaderId ?? [])];
+  // Closed or withdrawn: every bid fails whatever the balances, so no member is locked.
+  const [seen, points, keyedReceipts] = await Promise.all([
+    findSettledReceiptIds(tx, ids),
+    open ? lockMembers(tx, members) : new Map<string, number>(),
+    findRunKeyedReceipts(tx, run),
+  ]);
+  const fresh: DeliveredEnglishBid[] = [];
+  for (const entry of run) {
+    if (seen.has(entry.message.receiptId)) continue;
+    seen.add(entry.message.receiptId);
+    fresh.push(entry);
+  }
+  const duplicates = run.length - fresh.length;
+  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
+
+  const bids: QueuedEnglishBid[] = fresh.map(({ message }) => message);
+  const state = { lead: auction.lead, points, withdrawn: auction.withdrawn, closed: !open, keyedReceipts };
+  const settlement = settleEnglishBids(auction.terms, state, bids);
+
+  const firstSeq = auction.settledCount + 1;
+  auction.lead = settlement.lead;
+  auction.settledCount += settlement.outcomes.length;
+  await writeEnglishRun(tx, auction, fresh, settlement, firstSeq, settledAt);
+  const acceptedAt = fresh.map((e) => e.message.acceptedAt);
+  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves };
+}
+
+/** One round of statements: receipts first (the ledger rows name them), then the rest. */
+async function writeEnglishRun(
+  tx: Tx,
+  auction: LockedEnglishAuction,
+  fresh: readonly DeliveredEnglishBid[],
+  settlement: EnglishSettlement,
+  firstSeq: number,
+  settledAt: number,
+): Promise<void> {
+  const receipts = settlement.outcomes.map((x, i) => receiptOf(x, fresh[i] as DeliveredEnglishBid));
+  const batch = { auctionId: auction.id, sellerId: auction.terms.sellerId, firstSeq, settledAt };
+  const writes: Promise<unknown>[] = [
+    insertReceipts(tx, batch, receipts),
+    markOutbid(
+      tx,
+      settlement.outbid.map((x) => x.receiptId),
+    ),
+    saveEnglishLead(tx, auction),
+  ];
+  if (settlement.moves.length > 0) {
+    writes.push(appendLedger(tx, settlement.moves));
+    writes.push(applyBalanceDeltas(tx, balanceDeltasOf(settlement.moves)));
+  }
+  await Promise.all(writes);
+}
+
+/** An English receipt row: one lot, so quantity 1 and unitPrice = total = the amount bid. */
+function receiptOf(outcome: EnglishBidOutcome, entry: DeliveredEnglishBid): NewReceipt {
+  return {
+    id: outcome.receiptId,
+    buyerId: outcome.buyerId,
+    format: 'english',
+    quantity: 1,
+    unitPrice: outcome.amount,
+    total: outcome.amount,
+    status: outcome.status,
+    failureReason: outcome.status === 'FAILED' ? outcome.reason : null,
+    acceptedAt: entry.message.acceptedAt,
+    streamId: entry.streamId,
+    idempotencyKey: outcome.idempotencyKey ?? null,
+    duplicateOf: outcome.status === 'FAILED' ? (outcome.duplicateOf ?? null) : null,
+  };
+}
