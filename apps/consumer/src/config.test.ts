@@ -20,7 +20,21 @@ describe('loadConfig (consumer)', () => {
       shardTakeoverMs: 10_000,
       shards: 8,
       keyPrefix: 'dutch:',
+      closeGraceMs: 2_000,
     });
+  });
+
+  it('takes CLOSE_GRACE_MS from 0 to 10 minutes, and refuses anything else naming it', () => {
+    expect(loadConfig({ CLOSE_GRACE_MS: '0' }, host).closeGraceMs).toBe(0);
+    expect(loadConfig({ CLOSE_GRACE_MS: '600000' }, host).closeGraceMs).toBe(600_000);
+    for (const bad of ['-1', '600001', '1.5', 'soon']) {
+      try {
+        loadConfig({ CLOSE_GRACE_MS: bad }, host);
+        expect.unreachable(`CLOSE_GRACE_MS=${bad} was accepted`);
+      } catch (error) {
+        expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^CLOSE_GRACE_MS=/)]);
+      }
+    }
   });
 
   it('refuses bad values, naming each', () => {

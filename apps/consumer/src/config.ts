@@ -16,6 +16,7 @@ const schema = z.object({
   REBALANCE_MS: intVar(50, 60_000, 1000),
   SHARD_TAKEOVER_MS: intVar(500, 3_600_000, 10_000),
   CONSUMER_METRICS_PORT: intVar(0, 65_535, 0),
+  CLOSE_GRACE_MS: intVar(0, 600_000, 2_000),
 });
 
 /**
@@ -55,6 +56,11 @@ export interface ConsumerConfig extends CommonConfig {
   readonly shardTakeoverMs: number;
   /** 0: no metrics server of its own (the launcher collects metrics over IPC instead). */
   readonly metricsPort: number;
+  /**
+   * How long after an auction's end its close is appended: a gateway's bid stamped before the end
+   * reaches the stream within this, so it settles before the close instead of being refused late.
+   */
+  readonly closeGraceMs: number;
 }
 
 export function loadConfig(
@@ -73,5 +79,6 @@ export function loadConfig(
     rebalanceMs: parsed.REBALANCE_MS,
     shardTakeoverMs: parsed.SHARD_TAKEOVER_MS,
     metricsPort: parsed.CONSUMER_METRICS_PORT,
+    closeGraceMs: parsed.CLOSE_GRACE_MS,
   };
 }

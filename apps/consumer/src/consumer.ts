@@ -2,6 +2,7 @@ import type { Sql } from '@dutch/db';
 import { allStreamKeys, type KeyLayout, type RedisClient } from '@dutch/stream';
 import pino, { type Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
+import { DueCloses } from './due-closes.ts';
 import { beatHeart, stopBeating } from './heartbeat.ts';
 import { type ConsumerMetrics, createConsumerMetrics, forgetShardGauges } from './metrics.ts';
 import { type Rebalancing, rebalance } from './rebalance.ts';
@@ -104,6 +105,7 @@ function createWorkerContext(deps: ConsumerDeps): WorkerContext {
     clock: deps.clock ?? Date.now,
     logger: deps.logger ?? pino({ level: config.logLevel, base: { consumer: config.consumerName } }),
     metrics: deps.metrics ?? createConsumerMetrics({ consumer: config.consumerName }),
+    dueCloses: new DueCloses(deps.sql, config.closeGraceMs),
   };
 }
 

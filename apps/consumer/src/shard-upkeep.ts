@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { appendDueClose } from './append-due-close.ts';
+import { CLOSER_EVERY_MS } from './due-closes.ts';
 import { failStranded, findStranded } from './reconcile-pending.ts';
 import type { ShardSettler } from './shard-settler.ts';
 import { claimEntries, forgetIdleConsumers, groupInfo, idlePending, pendingSummary, trimBefore } from './stream-io.ts';
@@ -12,9 +14,12 @@ const IDLE_CONSUMER_MS = 60 * 60_000;
 
 /**
  * What a shard's owner does between batches, each on its own schedule: retry entries left
- * pending too long, fail receipts whose entry is gone, trim the stream and report its gauges.
+ * pending too long, fail receipts whose entry is gone, append the closes that are due, trim the
+ * stream and report its gauges.
  */
 export class ShardUpkeep {
+  /** Real time (performance.now()): the closer's pace must not stop with a test's frozen clock. */
+  private nextCloseLookAt = 0;
   private nextSweepAt = 0;
   private nextReconcileAt = 0;
   private nextTrimAt = 0;
@@ -27,12 +32,40 @@ export class ShardUpkeep {
     private readonly log: Logger,
   ) {}
 
-  /** Does whatever is due; returns the entries handled. */
-  async runDue(): Promise<number> {
+  /**
+   * Does whatever is due; returns the entries handled (closes appended count: they are read
+   * next). `draining` (consumeOnce) looks for due closes every time: everything due right now.
+   */
+  async runDue(draining = false): Promise<number> {
     const handled = await this.sweepIdle();
     await this.reconcile();
+    const appended = await this.appendDueCloses(draining);
     await this.trim();
-    return handled;
+    return handled + appended;
+  }
+
+  /**
+   * The closer: appends a close for every auction of this shard whose close is due (a Dutch
+   * sell-out at once, any other CLOSE_GRACE_MS after its current end), whether or not anyone
+   * watches it, so a consumer that starts late closes what is overdue. Only a shard's owner
+   * runs it; appendClose keeps one entry per end, and the settlement closes once whatever
+   * entries arrive.
+   */
+  private async appendDueCloses(draining: boolean): Promise<number> {
+    const { redis, layout, clock, dueCloses } = this.ctx;
+    if (!draining && performance.now() < this.nextCloseLookAt) return 0;
+    this.nextCloseLookAt = performance.now() + CLOSER_EVERY_MS;
+    const now = clock();
+    const due = await dueCloses.ofShard(this.shard, layout.shards, now, draining);
+    if (due.length === 0) return 0;
+    requireFence(this.ctx, this.shard);
+    let appended = 0;
+    for (const auction of due) {
+      const close = { auctionId: auction.id, closeFor: auction.endsAt, now };
+      if (await appendDueClose(redis, layout, this.shard, close)) appended++;
+    }
+    if (appended > 0) this.log.debug({ appended, due: due.length }, 'closes appended');
+    return appended;
   }
 
   /**

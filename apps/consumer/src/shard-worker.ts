@@ -113,7 +113,7 @@ export class ShardWorker {
       this.reader.recover('entries are pending with another consumer: they settle before anything new');
       return handled;
     }
-    handled += await this.upkeep.runDue();
+    handled += await this.upkeep.runDue(blockMs === 0);
     const entries = await this.reader.readBatch(blockMs);
     if (entries !== null) handled += await this.settler.process(entries);
     return handled;

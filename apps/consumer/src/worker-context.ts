@@ -2,6 +2,7 @@ import type { Sql } from '@dutch/db';
 import type { KeyLayout, RedisClient, RedisTarget } from '@dutch/stream';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from './config.ts';
+import type { DueCloses } from './due-closes.ts';
 import { FencedOutError } from './fenced-out-error.ts';
 import type { ConsumerMetrics } from './metrics.ts';
 import type { Fence, ShardLocks } from './shard-locks.ts';
@@ -17,6 +18,8 @@ export interface WorkerContext {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly metrics: ConsumerMetrics;
+  /** The closer's looks for due closes, shared by the shards. */
+  readonly dueCloses: DueCloses;
 }
 
 /**
