@@ -28,17 +28,21 @@ export function consumerEnv(
   };
 }
 
-/** A consumer with connections of its own, as a separate process would have. */
+/**
+ * A consumer with connections of its own, as a separate process would have. `clock`: its time
+ * (default real time); a test gateway shares its own, so travel() ends and closes auctions.
+ */
 export function startTestConsumer(
   databaseUrl: string,
   layout: KeyLayout,
   name: string,
   extra: Record<string, string> = {},
+  clock?: () => number,
 ): TestConsumer {
   const config = loadConfig(consumerEnv(databaseUrl, layout, { CONSUMER_NAME: name, ...extra }));
   const db = openConsumerConnections(databaseUrl, { consumerName: `test ${name}`, poolSize: 4 });
   const redis: RedisClient = connectRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes });
-  const consumer = createConsumer({ config, sql: db.sql, lockSql: db.lockSql, redis });
+  const consumer = createConsumer({ config, sql: db.sql, lockSql: db.lockSql, redis, ...(clock && { clock }) });
   return {
     consumer,
     config,

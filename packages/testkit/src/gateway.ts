@@ -25,17 +25,20 @@ export interface TestGateway {
   readonly redis: RedisClient;
   readonly layout: KeyLayout;
   readonly consumer: TestConsumer;
-  /** The gateway's clock: real time (or the instant freeze() stopped it at) plus whatever travel() added. */
+  /**
+   * The gateway's clock, which its consumer shares: real time (or the instant freeze() stopped
+   * it at) plus whatever travel() added.
+   */
   now(): number;
-  /** Stops the gateway's clock (rate limits then refill only by travel()), for tests that count tokens on a busy machine. */
+  /** Stops the clock (rate limits then refill only by travel()), for tests that count tokens on a busy machine. */
   freeze(): void;
-  /** Moves the gateway's clock forward (auctions start and end without waiting). */
+  /** Moves the clock forward (auctions start and end without waiting; settle() then closes those due). */
   travel(ms: number): void;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   signUp(name?: string, points?: number): Promise<{ id: string; token: string }>;
   /** `startsIn` (ms from the test clock, default 60 s) keeps startsAt and endsAt on one reading of the clock. */
   createAuction(token: string, overrides?: Record<string, unknown> & { startsIn?: number }): Promise<any>;
-  /** Lets the consumer settle everything queued so far. */
+  /** Lets the consumer settle everything queued so far, and close what is due by the clock. */
   settle(): Promise<number>;
   close(): Promise<void>;
 }
@@ -86,11 +89,13 @@ export async function startTestGateway(
     logger: setup.logger ?? pino({ level: config.logLevel }),
   });
   await gateway.start();
+  // The consumer keeps the gateway's time: travel() past an end, then settle(), closes the auction.
   const consumer = startTestConsumer(
     db.url,
     layout,
     'test-consumer',
     env.REDIS_CLUSTER_NODES === undefined ? {} : { REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES },
+    clock,
   );
 
   // biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely and assert on them.

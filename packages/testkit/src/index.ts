@@ -13,6 +13,7 @@ export * from './market.ts';
 export * from './receipts.ts';
 export * from './redis.ts';
 export * from './seed.ts';
+export * from './seed-english.ts';
 export * from './sse.ts';
 export * from './stack.ts';
 export * from './urls.ts';

@@ -6,6 +6,7 @@ import {
   type KeyLayout,
   type RedisClient,
   type RefundMessage,
+  type StreamMessage,
   shardOf,
   streamKey,
 } from '@dutch/stream';
@@ -59,6 +60,7 @@ export async function createAuction(
     stock: 10,
     perBuyerLimit: 5,
     showStock: true,
+    pricing: 'pay_as_bid',
     ...overrides,
   };
   const [row] = await db
@@ -100,7 +102,7 @@ export function refund(
 export async function enqueue(
   redis: RedisClient,
   layout: KeyLayout,
-  messages: readonly (BidMessage | RefundMessage)[],
+  messages: readonly StreamMessage[],
 ): Promise<string[]> {
   const pipeline = redis.pipeline();
   for (const message of messages) {

@@ -16,6 +16,10 @@ export interface Stack {
   readonly url: string;
   /** The engine's promises checked in its database (auditLedger): empty when all hold. */
   audit(): Promise<string[]>;
+  /** The clock the gateway and the consumer share: real time plus whatever travel() added. */
+  now(): number;
+  /** Moves both clocks forward: auctions start, end and close without waiting. */
+  travel(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     SIGNUP_RATE_PER_MINUTE: '0',
     ...env,
   });
+  let offset = 0;
+  const clock = () => Date.now() + offset;
   const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
   const subscriber = connectRedis({ url: redisUrl(), clusterNodes: null }, { enableAutoPipelining: false });
   const gateway = createApp({
@@ -41,6 +47,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     sql: db.sql,
     redis,
     subscriber,
+    clock,
     logger: pino({ level: 'silent' }),
     extraRoutes: mountWeb,
   });
@@ -48,11 +55,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const server = serve({ fetch: gateway.app.fetch, port: 0, hostname: '127.0.0.1' });
   answerClientErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
-  const consumer = startTestConsumer(db.url, { prefix, shards: config.shards }, 'stack');
+  const consumer = startTestConsumer(db.url, { prefix, shards: config.shards }, 'stack', {}, clock);
   await consumer.consumer.start();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     audit: () => auditLedger(db.sql),
+    now: clock,
+    travel(ms) {
+      offset += ms;
+    },
     async stop() {
       await consumer.close();
       gateway.connections.closeAll();
