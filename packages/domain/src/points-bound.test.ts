@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPointsBound } from './points-bound.ts';
+import { balanceDeltasOf, type LedgerMove } from './ledger.ts';
+import { checkPointsBound, creditsOfMoves } from './points-bound.ts';
 
 describe('checkPointsBound', () => {
   it('refuses only when even the upper bound cannot pay the bid', () => {
@@ -23,5 +24,23 @@ describe('checkPointsBound', () => {
         ] as const) {
           if (points >= price * quantity) expect(checkPointsBound(points + slack, price, quantity).ok).toBe(true);
         }
+  });
+});
+
+describe('creditsOfMoves', () => {
+  it('counts every move into a free balance, and nothing else', () => {
+    const moves: LedgerMove[] = [
+      { kind: 'hold', from: 'a', to: 'a', amount: 100, receiptId: 'r1' },
+      { kind: 'release', from: 'a', to: 'a', amount: 100, receiptId: 'r1' },
+      { kind: 'purchase', from: 'w', to: 's', amount: 300, receiptId: 'r2' },
+      { kind: 'hold', from: 's', to: 's', amount: 300, receiptId: 'r2' },
+      { kind: 'rebate', from: 's', to: 'b', amount: 20, receiptId: 'r3' },
+      { kind: 'refund', from: 's', to: 'c', amount: 50, receiptId: 'r4' },
+    ];
+    expect(Object.fromEntries(creditsOfMoves(moves))).toEqual({ a: 100, s: 300, b: 20, c: 50 });
+    // Each credit is at least the member's net gain in free points, so a bound raised by it stays an upper bound.
+    for (const [member, gain] of balanceDeltasOf(moves).points) {
+      expect(creditsOfMoves(moves).get(member) ?? 0).toBeGreaterThanOrEqual(gain);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Result } from './errors.ts';
+import { bucketsOf, type LedgerMove } from './ledger.ts';
 import type { BidOutcome } from './settle-bids.ts';
 import type { RefundOutcome } from './settle-refunds.ts';
 
@@ -34,5 +35,19 @@ export function creditsOf(
   };
   for (const bid of bids) if (bid.status === 'PURCHASED') add(sellerId, bid.total);
   for (const refund of refunds) if (refund.result === 'REFUNDED') add(refund.buyerId, refund.total);
+  return credits;
+}
+
+/**
+ * Points each member GAINS in their free balance by ledger moves: every move into the points
+ * bucket (a sale, refund, rebate, or a hold released). What a gateway adds to its points bounds
+ * for settlements described by moves; debits (and holds) are ignored, which keeps a bound an upper bound.
+ */
+export function creditsOfMoves(moves: readonly LedgerMove[]): Map<string, number> {
+  const credits = new Map<string, number>();
+  for (const move of moves) {
+    if (bucketsOf(move.kind).to !== 'points' || move.amount <= 0) continue;
+    credits.set(move.to, (credits.get(move.to) ?? 0) + move.amount);
+  }
   return credits;
 }

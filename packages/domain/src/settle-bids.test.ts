@@ -197,3 +197,58 @@ describe('settlement laws', () => {
     );
   });
 });
+
+describe('settleBids: uniform pricing and closed auctions', () => {
+  it('pay-as-bid writes one purchase row per purchase and holds nothing', () => {
+    const a = terms();
+    const result = settleBids(a, richState(['x'], 10), [bidAt('r1', 'x', 2, a)]);
+    expect(result.moves).toEqual([{ kind: 'purchase', from: 'x', to: SELLER, amount: 200, receiptId: 'r1' }]);
+    expect(result.heldDeltas.size).toBe(0);
+    expect(result.pointDeltas).toEqual(
+      new Map([
+        ['x', -200],
+        [SELLER, 200],
+      ]),
+    );
+  });
+
+  it('uniform: the seller holds each purchase total at once, so their free points do not move', () => {
+    const a = terms({ pricing: 'uniform' });
+    const result = settleBids(a, richState(['x', 'y'], 10), [bidAt('r1', 'x', 2, a), bidAt('r2', 'y', 1, a)]);
+    expect(result.moves).toEqual([
+      { kind: 'purchase', from: 'x', to: SELLER, amount: 200, receiptId: 'r1' },
+      { kind: 'hold', from: SELLER, to: SELLER, amount: 200, receiptId: 'r1' },
+      { kind: 'purchase', from: 'y', to: SELLER, amount: 100, receiptId: 'r2' },
+      { kind: 'hold', from: SELLER, to: SELLER, amount: 100, receiptId: 'r2' },
+    ]);
+    expect(result.pointDeltas).toEqual(
+      new Map([
+        ['x', -200],
+        ['y', -100],
+      ]),
+    );
+    expect(result.heldDeltas).toEqual(new Map([[SELLER, 300]]));
+  });
+
+  it('after a close at the end, every bid fails AUCTION_NOT_RUNNING and nothing moves', () => {
+    const a = terms();
+    const state = { ...richState(['x'], 10), closed: { by: 'end' as const } };
+    const result = settleBids(a, state, [bidAt('r1', 'x', 1, a)]);
+    expect(result.outcomes).toMatchObject([{ status: 'FAILED', reason: 'AUCTION_NOT_RUNNING' }]);
+    expect(result.moves).toEqual([]);
+    expect(result.stockAfter).toBe(10);
+  });
+
+  it('after a sell-out close, a bid fails SOLD_OUT when the stock cannot serve it', () => {
+    const a = terms();
+    const soldOut = { ...richState(['x'], 0), closed: { by: 'sold_out' as const } };
+    expect(settleBids(a, soldOut, [bidAt('r1', 'x', 1, a)]).outcomes).toMatchObject([
+      { status: 'FAILED', reason: 'SOLD_OUT' },
+    ]);
+    // Stock a refund put back after the end serves nobody once the auction is closed.
+    const restocked = { ...richState(['x'], 2), closed: { by: 'sold_out' as const } };
+    expect(settleBids(a, restocked, [bidAt('r1', 'x', 1, a)]).outcomes).toMatchObject([
+      { status: 'FAILED', reason: 'AUCTION_NOT_RUNNING' },
+    ]);
+  });
+});

@@ -29,8 +29,10 @@ describe('checkRefundable', () => {
     expect(checkRefundable({ status: 'PURCHASED' }, a, ended)).toEqual({ ok: true, value: true });
   });
 
-  it('refuses anything but a PURCHASED receipt', () => {
-    for (const status of ['PENDING', 'FAILED', 'REFUND_PENDING', 'REFUNDED'] as const) {
+  it('refuses anything but a PURCHASED or WON receipt', () => {
+    expect(checkRefundable({ status: 'WON' }, a, ended)).toEqual({ ok: true, value: true });
+    const others = ['PENDING', 'FAILED', 'REFUND_PENDING', 'REFUNDED', 'LEADING', 'OUTBID', 'RESERVE_NOT_MET'] as const;
+    for (const status of others) {
       expect(checkRefundable({ status }, a, ended)).toMatchObject({ ok: false, error: { code: 'NOT_REFUNDABLE' } });
     }
   });
@@ -84,7 +86,52 @@ describe('settleRefunds', () => {
   });
 });
 
+describe('settleRefunds: won lots and uniform pricing', () => {
+  it('refunds a WON English receipt from the seller, stock staying at its one lot', () => {
+    const english = { sellerId: SELLER, endsAt: ended, initialStock: 1 };
+    const won: RefundableReceipt = { receiptId: 'w', buyerId: 'x', status: 'WON', quantity: 1, total: 340 };
+    const result = settleRefunds(english, { stock: 1, points: new Map([[SELLER, 400]]) }, [
+      { receipt: won, requestedAt: ended },
+    ]);
+    expect(result.outcomes).toEqual([{ receiptId: 'w', result: 'REFUNDED', quantity: 1, total: 340, buyerId: 'x' }]);
+    expect(result.moves).toEqual([{ kind: 'refund', from: SELLER, to: 'x', amount: 340, receiptId: 'w' }]);
+    expect(result.stockAfter).toBe(1);
+  });
+
+  it('after a uniform close, gives back total - rebate (= finalUnitPrice * quantity) from free points', () => {
+    const rebated: RefundableReceipt = { ...receipt('1', 'x', 2), rebate: 40 };
+    const result = settleRefunds(a, { stock: 0, points: new Map([[SELLER, 160]]) }, [
+      { receipt: rebated, requestedAt: ended },
+    ]);
+    expect(result.outcomes).toMatchObject([{ result: 'REFUNDED', total: 160 }]);
+    expect(Object.fromEntries(result.pointDeltas)).toEqual({ [SELLER]: -160, x: 160 });
+    expect(result.heldDeltas.size).toBe(0);
+  });
+
+  it('before a uniform close, releases the seller hold on the receipt first, so the refund is always payable', () => {
+    const held = { ...a, sellerTakingsHeld: true };
+    // The seller has spent every free point: the held takings still pay.
+    const result = settleRefunds(held, { stock: 0, points: new Map([[SELLER, 0]]) }, [
+      { receipt: receipt('1', 'x', 2), requestedAt: ended },
+    ]);
+    expect(result.outcomes).toMatchObject([{ result: 'REFUNDED', total: 200 }]);
+    expect(result.moves).toEqual([
+      { kind: 'release', from: SELLER, to: SELLER, amount: 200, receiptId: '1' },
+      { kind: 'refund', from: SELLER, to: 'x', amount: 200, receiptId: '1' },
+    ]);
+    expect(Object.fromEntries(result.pointDeltas)).toEqual({ x: 200 });
+    expect(Object.fromEntries(result.heldDeltas)).toEqual({ [SELLER]: -200 });
+  });
+});
+
 describe('receiptAfterRefund', () => {
+  it('returns a WON receipt the seller cannot pay back to WON, with the reason', () => {
+    expect(receiptAfterRefund({ receiptId: 'w', result: 'SELLER_INSUFFICIENT_POINTS' }, 'WON')).toEqual({
+      status: 'WON',
+      failureReason: 'SELLER_INSUFFICIENT_POINTS',
+    });
+  });
+
   it('marks a refund REFUNDED, and a refund the seller cannot pay PURCHASED with the reason', () => {
     const refunded = { receiptId: '1', result: 'REFUNDED', quantity: 1, total: 100, buyerId: 'x' } as const;
     expect(receiptAfterRefund(refunded, 'REFUND_PENDING')).toEqual({ status: 'REFUNDED', failureReason: null });

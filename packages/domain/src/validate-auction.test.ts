@@ -17,6 +17,17 @@ describe('validateAuction', () => {
     expect(rulesBroken(draft())).toEqual([]);
   });
 
+  it('defaults pricing to pay_as_bid, keeps uniform, and refuses anything else', () => {
+    const { pricing: _, ...withoutPricing } = draft();
+    expect(validateAuction(withoutPricing, T0)).toMatchObject({ ok: true, value: { pricing: 'pay_as_bid' } });
+    expect(validateAuction(draft({ pricing: 'uniform' }), T0)).toMatchObject({
+      ok: true,
+      value: { pricing: 'uniform' },
+    });
+    const unknown = { ...draft(), pricing: 'lowest' } as unknown as AuctionDraft;
+    expect(rulesBroken(unknown)).toEqual(['pricing_known']);
+  });
+
   it('allows startsAt a few seconds in the past, not more', () => {
     expect(rulesBroken(draft({ startsAt: T0 - sec(5), endsAt: T0 + sec(595) }))).toEqual([]);
     expect(rulesBroken(draft({ startsAt: T0 - sec(6), endsAt: T0 + sec(594) }))).toEqual(['starts_at_not_past']);
