@@ -132,6 +132,7 @@ export async function createAuctions(
     stock: shape.stock,
     perBuyerLimit: shape.perBuyerLimit,
     showStock: true,
+    pricing: 'pay_as_bid',
   };
   const values = Array.from({ length: count }, (_, i) =>
     auctionValues(uuidv4(), sellerIds[i % sellerIds.length] as string, draft),

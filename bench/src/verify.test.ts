@@ -25,6 +25,7 @@ function terms(stock: number, perBuyerLimit: number): AuctionTerms {
     endsAt: T0 + 3_600_000,
     initialStock: stock,
     perBuyerLimit,
+    pricing: 'pay_as_bid',
   };
 }
 

@@ -5,26 +5,30 @@
  * rows as the consumer (its own member-lock, points and ledger statements), and answering
  * 200 (PURCHASED) or 409 (FAILED, with the reason).
  * Auth, validation and admission are the gateway's (tokens checked against their hashes,
- * admitBid at the server clock); only the queue is missing.
+ * admitBid at the server clock); only the queue is missing. English auctions take `{amount}`
+ * bids the same way (sync-english.ts).
  */
 import {
   AUCTION_TERMS_COLUMNS,
   type AuctionTermsRow,
   appendLedger,
-  applyPointDeltas,
+  applyBalanceDeltas,
   auctionNotDeleted,
   createDb,
+  type EnglishLeadRow,
+  type FormatTerms,
+  formatTermsOf,
   insertReceipts,
   lockMembers,
   type Sql,
   type Tx,
-  termsOf,
 } from '@dutch/db';
 import { type AuctionTerms, admitBid, type BidOutcome, HELD_STATUSES, settleBids } from '@dutch/domain';
 import { bearerOf, parseToken, secretMatches } from '@dutch/gateway/auth-tokens';
 import { type Context, Hono } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
 import { runCluster } from './cluster.ts';
+import { admitEnglishRequest, answerEnglishOutcome, settleEnglishInTransaction } from './sync-english.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -60,7 +64,15 @@ await runCluster(() => {
 
   const app = new Hono();
   app.post('/auctions/:id/bids', async (c) => {
-    const admitted = await admitRequest(c, tokenOf, auctionOf);
+    const found = await findBidder(c, tokenOf, auctionOf);
+    if (found instanceof Response) return found;
+    const { auctionId, auction, buyerId } = found;
+    if (auction.format === 'english') {
+      const bid = await admitEnglishRequest(c, auctionId, auction.terms, buyerId);
+      if (bid instanceof Response) return bid;
+      return answerEnglishOutcome(c, bid, await sql.begin((tx) => settleEnglishInTransaction(tx, bid)));
+    }
+    const admitted = await admitRequest(c, auctionId, auction.terms, buyerId);
     if (admitted instanceof Response) return admitted;
     const outcome = await sql.begin((tx) => settleInTransaction(tx, admitted));
     return answerOutcome(c, admitted, outcome);
@@ -83,14 +95,15 @@ function cacheTokens(sql: Sql): (tokenId: string) => Promise<TokenRow | null> {
   };
 }
 
-function cacheAuctions(sql: Sql): (id: string) => Promise<AuctionTerms | null> {
-  const auctions = new Map<string, Promise<AuctionTerms | null>>();
+/** Terms are read once per auction: the bench edits none while it runs (an English lead is read under the lock). */
+function cacheAuctions(sql: Sql): (id: string) => Promise<FormatTerms | null> {
+  const auctions = new Map<string, Promise<FormatTerms | null>>();
   return (id) => {
     let entry = auctions.get(id);
     if (entry === undefined) {
-      entry = sql<AuctionTermsRow[]>`
+      entry = sql<(AuctionTermsRow & EnglishLeadRow)[]>`
         select ${sql.unsafe(AUCTION_TERMS_COLUMNS)} from auctions where id = ${id} and ${auctionNotDeleted(sql)}`.then(
-        (rows) => (rows[0] === undefined ? null : termsOf(rows[0])),
+        (rows) => (rows[0] === undefined ? null : formatTermsOf(rows[0])),
       );
       auctions.set(id, entry);
     }
@@ -98,17 +111,30 @@ function cacheAuctions(sql: Sql): (id: string) => Promise<AuctionTerms | null> {
   };
 }
 
-/** Authenticates, validates and admits the bid as the gateway would; a Response means refused. */
-async function admitRequest(
+/** Authenticates the buyer and finds the auction, as the gateway would; a Response means refused. */
+async function findBidder(
   c: Context,
   tokenOf: (tokenId: string) => Promise<TokenRow | null>,
-  auctionOf: (id: string) => Promise<AuctionTerms | null>,
-): Promise<AdmittedBid | Response> {
+  auctionOf: (id: string) => Promise<FormatTerms | null>,
+): Promise<{ auctionId: string; auction: FormatTerms; buyerId: string } | Response> {
   const credential = parseToken(bearerOf(c.req.header('authorization')) ?? '');
   const token = credential === null ? null : await tokenOf(credential.tokenId);
   if (credential === null || token === null || token.revoked || !secretMatches(credential.secret, token.hash)) {
     return c.json(error('UNAUTHENTICATED', 'A valid bearer token is required.'), 401);
   }
+  const auctionId = c.req.param('id') as string;
+  const auction = UUID.test(auctionId) ? await auctionOf(auctionId) : null;
+  if (auction === null) return c.json(error('NOT_FOUND', 'No such auction.'), 404);
+  return { auctionId, auction, buyerId: token.memberId };
+}
+
+/** Validates and admits a Dutch bid as the gateway would; a Response means refused. */
+async function admitRequest(
+  c: Context,
+  auctionId: string,
+  terms: AuctionTerms,
+  buyerId: string,
+): Promise<AdmittedBid | Response> {
   let body: { quantity?: unknown; maxPrice?: unknown };
   try {
     body = await c.req.json();
@@ -119,11 +145,6 @@ async function admitRequest(
   if (!Number.isSafeInteger(quantity) || !Number.isSafeInteger(maxPrice)) {
     return c.json(error('INVALID_REQUEST', 'quantity and maxPrice must be whole numbers'), 400);
   }
-  const auctionId = c.req.param('id') as string;
-  const terms = UUID.test(auctionId) ? await auctionOf(auctionId) : null;
-  if (terms === null) return c.json(error('NOT_FOUND', 'No such auction.'), 404);
-
-  const buyerId = token.memberId;
   const acceptedAt = Date.now();
   // Stock is only known under the lock: admission checks everything else here.
   const bid = { buyerId, quantity: quantity as number, maxPrice: maxPrice as number };
@@ -179,10 +200,10 @@ async function settleInTransaction(tx: Tx, bid: AdmittedBid): Promise<BidOutcome
     ]),
     tx`update auctions set stock = ${settlement.stockAfter}, settled_count = ${seq} where id = ${auctionId}`,
   ];
-  if (result.status === 'PURCHASED') {
+  if (settlement.moves.length > 0) {
     writes.push(
-      applyPointDeltas(tx, settlement.pointDeltas),
-      appendLedger(tx, 'purchase', [{ from: buyerId, to: terms.sellerId, amount: result.total, receiptId }]),
+      appendLedger(tx, settlement.moves),
+      applyBalanceDeltas(tx, { points: settlement.pointDeltas, held: settlement.heldDeltas }),
     );
   }
   await Promise.all(writes);
