@@ -73,10 +73,7 @@ async function closeLocked(tx: Tx, auction: LockedAuction, closedAt: number): Pr
   const plan = closeAuction(await closeInputOf(tx, auction), closedAt);
   if (plan.moves.length > 0) {
     // In id order before the balances move, as every settlement does: no deadlock between them.
-    await lockMembers(
-      tx,
-      plan.moves.flatMap((m) => [m.to, ...(m.from ?? [])]),
-    );
+    await lockMembers(tx, membersOf(plan.moves));
   }
   const writes: Promise<unknown>[] = [updateClosedReceipts(tx, plan.receipts)];
   if (plan.moves.length > 0) {
@@ -90,6 +87,11 @@ async function closeLocked(tx: Tx, auction: LockedAuction, closedAt: number): Pr
   if (!wasOpen) throw new Error(`auction ${auction.id} was closed under our lock by someone else`);
   auction.closedAt = closedAt;
   return plan;
+}
+
+/** Everyone a close's moves touch (the seller, the winner, the rebated buyers). */
+function membersOf(moves: readonly LedgerMove[]): string[] {
+  return moves.flatMap((m) => (m.from === null ? [m.to] : [m.to, m.from]));
 }
 
 /** Only a uniform close reads the purchases: pay-as-bid closes move nothing. */

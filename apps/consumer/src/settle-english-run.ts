@@ -47,7 +47,8 @@ export async function settleEnglishRun(
 ): Promise<EnglishRunResult> {
   const ids = run.map((entry) => entry.message.receiptId);
   const open = !auction.withdrawn && auction.closedAt === null;
-  const members = [...run.map((entry) => entry.message.buyerId), ...(auction.lead.leaderId ?? [])];
+  const { leaderId } = auction.lead;
+  const members = [...run.map((entry) => entry.message.buyerId), ...(leaderId === null ? [] : [leaderId])];
   // Closed or withdrawn: every bid fails whatever the balances, so no member is locked.
   const [seen, points, keyedReceipts] = await Promise.all([
     findSettledReceiptIds(tx, ids),
