@@ -47,14 +47,18 @@ export async function queueState(
   return { pendingReceiptKeys, ...depth };
 }
 
-/** Parses the answers the load generator kept into receipts as the client was told them. */
+/**
+ * Parses the answers the load generator kept into receipts as the client was told them. An
+ * English answer says `amount`: its receipt is one lot at that price (quantity 1, unitPrice amount).
+ */
 export function answeredReceipts(answers: readonly Answer[], buyerIds: readonly string[]): AnsweredReceipt[] {
   return answers.map((a) => {
     const body = JSON.parse(a.body) as {
       receiptId: string;
-      status: 'PENDING' | 'PURCHASED' | 'FAILED';
+      status: AnsweredReceipt['status'];
       acceptedAt: string;
-      unitPrice: number;
+      unitPrice?: number;
+      amount?: number;
       error?: { code: string };
     };
     return {
@@ -62,7 +66,7 @@ export function answeredReceipts(answers: readonly Answer[], buyerIds: readonly 
       auctionId: a.auctionId,
       buyerId: buyerIds[a.buyer] as string,
       quantity: a.quantity,
-      unitPrice: body.unitPrice,
+      unitPrice: body.unitPrice ?? body.amount ?? Number.NaN,
       acceptedAt: Date.parse(body.acceptedAt),
       status: body.status,
       reason: body.status === 'FAILED' ? (body.error?.code ?? null) : null,

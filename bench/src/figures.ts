@@ -1,5 +1,9 @@
 /** Throughput figures computed from the receipts read back from Postgres. */
+import type { LeadingRate } from './results.ts';
+import { round } from './stats.ts';
 import type { ReceiptRow } from './verify.ts';
+import { LED_STATUSES } from './verify-english-replay.ts';
+import { clearingPriceOf, type UniformReceipt } from './verify-uniform.ts';
 
 /**
  * Settlement throughput from Postgres's own timestamps. settled_at is stamped when a batch's
@@ -35,4 +39,34 @@ export function drainRate(receipts: readonly ReceiptRow[], releasedAt: number): 
   for (const r of receipts) if (r.settledAt >= releasedAt && r.settledAt < last) counted++;
   const span = (last - releasedAt) / 1000;
   return span > 0 ? counted / span : Number.NaN;
+}
+
+/**
+ * English settlement: all receipts, and those that led at their turn (the ones that move holds),
+ * each per second over their own settled_at span (as settlementRate).
+ */
+export function leadingRate(receipts: readonly ReceiptRow[]): LeadingRate {
+  const led = receipts.filter((r) => LED_STATUSES.includes(r.status));
+  const all = settlementRate(receipts);
+  const leading = settlementRate(led);
+  return {
+    receipts: all.count,
+    leading: leading.count,
+    receiptsPerSecond: round(all.rate, 0),
+    leadingPerSecond: round(leading.rate, 0),
+  };
+}
+
+/** Purchases by price, the clearing price, and what the close gave back. */
+export function rebateFigures(receipts: readonly UniformReceipt[]) {
+  const prices: Record<string, number> = {};
+  let rebated = 0;
+  let rebateTotal = 0;
+  for (const r of receipts) {
+    if (r.status !== 'PURCHASED') continue;
+    prices[r.unitPrice] = (prices[r.unitPrice] ?? 0) + 1;
+    if (r.rebate > 0) rebated++;
+    rebateTotal += r.rebate;
+  }
+  return { prices, clearingPrice: clearingPriceOf(receipts), rebated, rebateTotal };
 }

@@ -31,6 +31,17 @@ export interface LoadPlan {
   readonly maxPrice?: number;
   /** Quantities to pick from, uniformly (repeat a value to weight it). */
   readonly quantities?: readonly number[];
+  /** The body of the i-th request, sent at `sentAt` (epoch ms); default: a Dutch bid from `quantities`. */
+  readonly bodyFor?: (i: number, sentAt: number) => BidBody;
+  /** 409 codes whose receipt-less refusals are each kept (with times); INSUFFICIENT_POINTS always is. */
+  readonly keepRefusals?: readonly string[];
+}
+
+/** What one request sends: its JSON, and the quantity (Dutch) or amount (English) in it. */
+export interface BidBody {
+  readonly body: string;
+  readonly quantity: number;
+  readonly amount: number | null;
 }
 
 /** One answered bid, as sent and as answered. */
@@ -40,17 +51,24 @@ export interface Answer {
   readonly buyer: number;
   readonly auctionId: string;
   readonly quantity: number;
+  /** An English bid's amount; null for a Dutch bid. */
+  readonly amount: number | null;
 }
 
-/** A bid refused at once, 409 INSUFFICIENT_POINTS with no receipt: verified against the buyer's points. */
-export interface PointsRefusal {
+/** A bid refused at once (409 with no receipt) with a code the plan keeps: verified bid by bid. */
+export interface Refusal {
+  readonly code: string;
   readonly buyer: number;
   readonly auctionId: string;
   readonly quantity: number;
+  readonly amount: number | null;
   /** Epoch ms: setupRequest, before the gateway stamped the bid; and the answer's arrival, after. */
   readonly sentAt: number;
   readonly answeredAt: number;
 }
+
+/** A bid refused at once, 409 INSUFFICIENT_POINTS with no receipt: verified against the buyer's points. */
+export type PointsRefusal = Refusal;
 
 export interface Schedule {
   readonly rate: number;
@@ -85,6 +103,8 @@ export interface LoadResult {
   /** 2xx answers and 409s that name a receipt (the synchronous design's FAILED bids). */
   readonly answers: readonly Answer[];
   readonly pointsRefusals: readonly PointsRefusal[];
+  /** Every receipt-less refusal with a kept code (pointsRefusals among them). */
+  readonly refusals: readonly Refusal[];
   readonly schedule: Schedule | null;
   /** Cores used per role during the run (see cpu.ts); filled in by the caller. */
   readonly cpu: Readonly<Record<string, number>> | null;
@@ -96,6 +116,7 @@ export const DEFAULT_QUANTITIES = [1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5];
 interface BidContext {
   buyer: number;
   quantity: number;
+  amount: number | null;
   auctionId: string;
   sentAt: number;
 }
@@ -108,7 +129,8 @@ interface LoadTally {
   readonly codes: Record<string, number>;
   readonly statusCodes: Record<string, number>;
   readonly answers: Answer[];
-  readonly pointsRefusals: PointsRefusal[];
+  readonly refusals: Refusal[];
+  readonly keep: ReadonlySet<string>;
   readonly latencies: Samples;
   readonly answeredAt: Samples;
   readonly sentPerSecond: number[];
@@ -123,7 +145,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     codes: {},
     statusCodes: {},
     answers: [],
-    pointsRefusals: [],
+    refusals: [],
+    keep: new Set(['INSUFFICIENT_POINTS', ...(plan.keepRefusals ?? [])]),
     latencies: new Samples(),
     answeredAt: new Samples(),
     sentPerSecond: [],
@@ -146,8 +169,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 
 /** The bid request: each one picks its buyer, quantity and auction, and each answer is counted. */
 function buildRequest(plan: LoadPlan, tally: LoadTally): autocannon.Request {
-  const quantities = plan.quantities ?? DEFAULT_QUANTITIES;
-  const body = quantities.map((q) => JSON.stringify({ quantity: q, maxPrice: plan.maxPrice ?? 100 }));
+  const bodyFor = plan.bodyFor ?? dutchBodies(plan);
   return {
     method: 'POST',
     path: '/',
@@ -160,19 +182,21 @@ function buildRequest(plan: LoadPlan, tally: LoadTally): autocannon.Request {
       }
       const { buyers } = plan;
       const buyer = plan.buyerFor === undefined ? Math.floor(Math.random() * buyers.length) : plan.buyerFor(i);
-      const pick = Math.floor(Math.random() * quantities.length);
       const auctionId = plan.auctionFor(i);
+      const sentAt = Date.now();
+      const bid = bodyFor(i, sentAt);
       ctx.buyer = buyer;
-      ctx.quantity = quantities[pick] as number;
+      ctx.quantity = bid.quantity;
+      ctx.amount = bid.amount;
       ctx.auctionId = auctionId;
-      ctx.sentAt = Date.now();
+      ctx.sentAt = sentAt;
       req.path = `/auctions/${auctionId}/bids`;
       req.headers = {
         authorization: (buyers[buyer] as Buyer).authorization,
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       };
-      req.body = body[pick] as string;
+      req.body = bid.body;
       return req;
     },
     onResponse: (status, responseBody, context) => recordAnswer(status, responseBody, context as BidContext, tally),
@@ -191,9 +215,9 @@ function recordAnswer(status: number, responseBody: string, ctx: BidContext, tal
     statusCodes[`${key} ${code}`] = (statusCodes[`${key} ${code}`] ?? 0) + 1;
   }
   const named = responseBody.includes('"receiptId"');
-  if (status === 409 && !named && code === 'INSUFFICIENT_POINTS') {
-    const { buyer, auctionId, quantity, sentAt } = ctx;
-    tally.pointsRefusals.push({ buyer, auctionId, quantity, sentAt, answeredAt: Date.now() });
+  if (status === 409 && !named && code !== null && tally.keep.has(code)) {
+    const { buyer, auctionId, quantity, amount, sentAt } = ctx;
+    tally.refusals.push({ code, buyer, auctionId, quantity, amount, sentAt, answeredAt: Date.now() });
   }
   if (accepted || (status === 409 && named)) {
     tally.answers.push({
@@ -202,8 +226,20 @@ function recordAnswer(status: number, responseBody: string, ctx: BidContext, tal
       buyer: ctx.buyer,
       auctionId: ctx.auctionId,
       quantity: ctx.quantity,
+      amount: ctx.amount,
     });
   }
+}
+
+/** The default bodies: a Dutch bid of a random quantity (weighted by repetition) at maxPrice. */
+function dutchBodies(plan: LoadPlan): (i: number) => BidBody {
+  const quantities = plan.quantities ?? DEFAULT_QUANTITIES;
+  const bodies = quantities.map((quantity) => ({
+    body: JSON.stringify({ quantity, maxPrice: plan.maxPrice ?? 100 }),
+    quantity,
+    amount: null,
+  }));
+  return () => bodies[Math.floor(Math.random() * bodies.length)] as BidBody;
 }
 
 /** Runs autocannon to the end, timing every response and counting connection errors. */
@@ -257,7 +293,8 @@ function summarizeLoad(plan: LoadPlan, tally: LoadTally, result: autocannon.Resu
     latencies: Float64Array.from(latencies.values()),
     answeredAt: Float64Array.from(tally.answeredAt.values()),
     answers: tally.answers,
-    pointsRefusals: tally.pointsRefusals,
+    pointsRefusals: tally.refusals.filter((r) => r.code === 'INSUFFICIENT_POINTS'),
+    refusals: tally.refusals,
     schedule: measureSchedule(plan, tally.sentPerSecond),
     cpu: null,
   };

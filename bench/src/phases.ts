@@ -11,26 +11,31 @@ import { cpuByRole, readCpu } from './cpu.ts';
 import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState } from './facts.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
 import { unexpectedAnswers } from './refusals.ts';
-import type { SeededAuction } from './seed.ts';
+import type { Buyer, SeededAuction } from './seed.ts';
 import { type Bin, logHistogram, round, type Summary, summarize } from './stats.ts';
 
-import { type AnsweredReceipt, type Check, type ReceiptRow, verifyOutcome } from './verify.ts';
+import { type AnsweredReceipt, type Check, type ReceiptRow, type TransportState, verifyOutcome } from './verify.ts';
 
 /**
  * Bids on a scheduled auction (each refused at once, AUCTION_NOT_RUNNING) from every buyer in
  * turn, `passes` times: each gateway worker loads most buyers' tokens into its cache and the
  * JIT warms up. Without it the first seconds of a run measure token look-ups in Postgres.
  */
-export async function warmUp(bench: Bench, url: string, passes = 3): Promise<LoadResult> {
+export async function warmUp(
+  bench: Bench,
+  url: string,
+  passes = 3,
+  buyers: readonly Buyer[] = bench.buyers,
+): Promise<LoadResult> {
   const started = Date.now();
   const run = await runLoad({
     name: 'warm-up',
     url,
     connections: bench.options.connections,
     durationSeconds: 120,
-    amount: bench.buyers.length * passes,
-    buyerFor: (i) => i % bench.buyers.length,
-    buyers: bench.buyers,
+    amount: buyers.length * passes,
+    buyerFor: (i) => i % buyers.length,
+    buyers,
     auctionFor: () => bench.warmupAuctionId,
   });
   countServed(bench, url, run);
@@ -52,6 +57,8 @@ export async function fire(
   auctionFor: LoadPlan['auctionFor'],
   overallRate?: number,
   seconds = bench.options.seconds,
+  /** Other buyers, bodies or refusals to keep than a Dutch run's. */
+  plan: Partial<Pick<LoadPlan, 'buyers' | 'bodyFor' | 'keepRefusals'>> = {},
 ): Promise<LoadResult> {
   bench.log(
     `${name}: ${bench.options.connections} connections, ${seconds} s${overallRate ? `, fixed rate ${Math.round(overallRate)}/s` : ''}`,
@@ -65,6 +72,7 @@ export async function fire(
     buyers: bench.buyers,
     auctionFor,
     ...(overallRate === undefined ? {} : { overallRate }),
+    ...plan,
   });
   const after = readCpu();
   countServed(bench, url, run);
@@ -166,6 +174,8 @@ export async function verifyPhase(
      * ("409 INSUFFICIENT_POINTS"). Refusals for points are verified bid by bid.
      */
     readonly expected: readonly string[];
+    /** Uniform pricing, once closed: each receipt's rebate. */
+    readonly rebates?: ReadonlyMap<string, number>;
   },
 ): Promise<Verified> {
   const ids = phase.auctions.map((a) => a.id);
@@ -181,14 +191,6 @@ export async function verifyPhase(
   ]);
   const finalPoints = await pointsOf(sql, [...phase.startPoints.keys()]);
   const queue = phase.queued ? await queueState(bench.redis, bench.layout, answers) : null;
-  const unexpected: Record<string, number> = {};
-  let status5xx = 0;
-  for (const run of phase.runs) {
-    for (const [status, n] of Object.entries(run.statuses)) if (Number(status) >= 500) status5xx += n;
-    for (const [key, n] of Object.entries(unexpectedAnswers(run.statuses, run.statusCodes, phase.expected))) {
-      unexpected[key] = (unexpected[key] ?? 0) + n;
-    }
-  }
   const refusals = phase.runs.flatMap((r) =>
     r.pointsRefusals.map(({ buyer, ...rest }) => ({ ...rest, buyerId: bench.buyerIds[buyer] as string })),
   );
@@ -202,14 +204,28 @@ export async function verifyPhase(
     unansweredAllowance: phase.runs.reduce((n, r) => n + r.connections, 0),
     queue,
     audit,
-    transport: {
-      transportErrors: phase.runs.reduce((n, r) => n + r.transportErrors, 0),
-      timeouts: phase.runs.reduce((n, r) => n + r.timeouts, 0),
-      status5xx,
-      unexpected,
-    },
+    transport: transportOf(phase.runs, phase.expected),
+    ...(phase.rebates === undefined ? {} : { rebates: phase.rebates }),
   });
   return { checks, receipts, answers };
+}
+
+/** Whether the runs were all answered, with statuses (and codes) the phase expects. */
+export function transportOf(runs: readonly LoadResult[], expected: readonly string[]): TransportState {
+  const unexpected: Record<string, number> = {};
+  let status5xx = 0;
+  for (const run of runs) {
+    for (const [status, n] of Object.entries(run.statuses)) if (Number(status) >= 500) status5xx += n;
+    for (const [key, n] of Object.entries(unexpectedAnswers(run.statuses, run.statusCodes, expected))) {
+      unexpected[key] = (unexpected[key] ?? 0) + n;
+    }
+  }
+  return {
+    transportErrors: runs.reduce((n, r) => n + r.transportErrors, 0),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+    status5xx,
+    unexpected,
+  };
 }
 
 /** The figures of one autocannon run worth keeping (no per-request arrays). */

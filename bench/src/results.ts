@@ -97,6 +97,67 @@ export interface SustainedFigures {
   readonly engineWarnings: Readonly<Record<string, number>>;
 }
 
+/** English settlement from Postgres's settled_at: every receipt, and those that led at their turn. */
+export interface LeadingRate {
+  readonly receipts: number;
+  /** Receipts that led at their turn (OUTBID, WON, RESERVE_NOT_MET or still LEADING). */
+  readonly leading: number;
+  readonly receiptsPerSecond: number;
+  readonly leadingPerSecond: number;
+}
+
+/** The synchronous design taking the sniping scenario's English bids, one transaction each. */
+export interface SyncEnglishFigures {
+  readonly run: RunFigures;
+  readonly receipts: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly settled: LeadingRate;
+}
+
+export interface SnipingFigures {
+  readonly buyers: number;
+  readonly run: RunFigures;
+  readonly accepted: number;
+  /** 202 answers per second of the run. */
+  readonly acceptedPerSecond: number;
+  /** Receipts by their outcome at their turn (LEADING or the failure reason). */
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly settled: LeadingRate;
+  readonly acceptSettleMs: Summary;
+  readonly auction: {
+    readonly startPrice: number;
+    readonly reservePrice: number | null;
+    readonly extendSeconds: number;
+    readonly scheduledEndsAt: string;
+    readonly endsAt: string;
+    readonly extensions: number;
+    readonly highBid: number | null;
+    /** WON, RESERVE_NOT_MET, or 'unsold'. */
+    readonly result: string;
+    /** From the final end to closed_at (the close grace plus the closer's and the consumer's delay). */
+    readonly closedAfterEndMs: number | null;
+  };
+  /** 409 AUCTION_NOT_RUNNING at once: sent before the end as extended by then (the gateway had not heard), and after the end. */
+  readonly lateness: { readonly refusedBeforeExtendedEnd: number; readonly refusedAfterEnd: number };
+  readonly memory: MemoryFigures;
+  readonly engineWarnings: Readonly<Record<string, number>>;
+}
+
+export interface UniformFigures {
+  readonly run: RunFigures;
+  readonly accepted: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** PURCHASED receipts by the unit price they were stamped at. */
+  readonly prices: Readonly<Record<string, number>>;
+  readonly clearingPrice: number | null;
+  readonly rebated: number;
+  readonly rebateTotal: number;
+  /** From endsAt to closed_at. */
+  readonly closedAfterEndMs: number | null;
+  readonly memory: MemoryFigures;
+  readonly engineWarnings: Readonly<Record<string, number>>;
+}
+
 export interface Target {
   readonly name: string;
   readonly value: string;
@@ -117,10 +178,13 @@ export interface RunResults {
     bareAfter?: RunFigures;
     syncHot?: SyncFigures;
     syncSpread?: SyncFigures;
+    syncEnglish?: SyncEnglishFigures;
   };
   burst?: BurstFigures;
   spread?: SpreadFigures;
   sustained?: SustainedFigures;
+  sniping?: SnipingFigures;
+  uniform?: UniformFigures;
   readonly verification: PhaseChecks[];
   targets: Target[];
   profiles?: Readonly<Record<string, unknown>>;

@@ -29,8 +29,9 @@ export function checkLedgerSums(input: OutcomeInput): Check {
   const expected = new Map(input.startPoints);
   for (const r of input.receipts) {
     if (r.status !== 'PURCHASED') continue;
-    expected.set(r.buyerId, (expected.get(r.buyerId) ?? 0) - r.total);
-    expected.set(r.sellerId, (expected.get(r.sellerId) ?? 0) + r.total);
+    const paid = r.total - (input.rebates?.get(r.id) ?? 0);
+    expected.set(r.buyerId, (expected.get(r.buyerId) ?? 0) - paid);
+    expected.set(r.sellerId, (expected.get(r.sellerId) ?? 0) + paid);
   }
   const drift: string[] = [];
   for (const [id, points] of expected) {
@@ -44,13 +45,13 @@ export function checkLedgerSums(input: OutcomeInput): Check {
     name: 'ledger sums = balances',
     ok: drift.length === 0 && auditLedgerLines.length === 0,
     detail:
-      `${fmt(expected.size)} balances = start - purchases + sales; ledger rows = balances (auditLedger)` +
+      `${fmt(expected.size)} balances = start - purchases + sales${input.rebates === undefined ? '' : ' (less rebates)'}; ledger rows = balances (auditLedger)` +
       sample([...drift, ...auditLedgerLines]),
   };
 }
 
 /** 8. auditLedger found nothing. */
-export function checkAudit(input: OutcomeInput): Check {
+export function checkAudit(input: Pick<OutcomeInput, 'audit'>): Check {
   return {
     name: 'auditLedger: every promise holds',
     ok: input.audit.length === 0,
@@ -82,7 +83,7 @@ export function checkRefusals(input: OutcomeInput): Check {
 }
 
 /** 10. Every request was answered, with a status the scenario expects. */
-export function checkTransport(input: OutcomeInput): Check {
+export function checkTransport(input: Pick<OutcomeInput, 'transport'>): Check {
   const t = input.transport;
   const unexpected = Object.entries(t.unexpected).filter(([, n]) => n > 0);
   return {

@@ -16,8 +16,8 @@ export interface AuctionFacts {
 type AnsweredFields = 'receiptId' | 'auctionId' | 'buyerId' | 'quantity' | 'unitPrice' | 'acceptedAt';
 
 export interface AnsweredReceipt extends Pick<BidMessage, AnsweredFields> {
-  /** PENDING from the gateway's 202; the final status from the synchronous design. */
-  readonly status: 'PENDING' | 'PURCHASED' | 'FAILED';
+  /** PENDING from the gateway's 202; the final status from the synchronous design (LEADING: English). */
+  readonly status: 'PENDING' | 'PURCHASED' | 'FAILED' | 'LEADING';
   readonly reason?: string | null;
 }
 
@@ -47,6 +47,8 @@ export interface OutcomeInput {
   /** Every touched member's points before the phase (buyers and sellers). */
   readonly startPoints: ReadonlyMap<string, number>;
   readonly finalPoints: ReadonlyMap<string, number>;
+  /** Uniform pricing: the rebate each receipt got at the close (moved from the seller back to the buyer). */
+  readonly rebates?: ReadonlyMap<string, number>;
   /** Receipts settled whose answer the client never read: at most one in flight per connection per run. */
   readonly unansweredAllowance: number;
   /** null for the synchronous design, which has no queue. */

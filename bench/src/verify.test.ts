@@ -243,6 +243,15 @@ describe('verifyOutcome', () => {
     ]);
   });
 
+  it('accepts an English bid answered LEADING that was outbid since, not one that failed', () => {
+    const w = sellOut();
+    const led = { ...w, receipts: w.receipts.map((r) => ({ ...r, status: 'OUTBID' as const, failureReason: null })) };
+    const answers = w.answers.map((a) => ({ ...a, status: 'LEADING' as const }));
+    expect(verifyOutcome(input(led, { answers, queue: null }))[0]?.ok).toBe(true);
+    const failed = verifyOutcome(input(w, { answers, queue: null }))[0];
+    expect(failed?.ok).toBe(false);
+  });
+
   it('catches points that moved without a purchase, and what auditLedger reports', () => {
     const w = sellOut();
     const final = new Map(w.final);
@@ -253,6 +262,17 @@ describe('verifyOutcome', () => {
       'ledger sums = balances',
       'auditLedger: every promise holds',
     ]);
+  });
+
+  it('counts uniform rebates as points given back by the seller', () => {
+    const w = sellOut();
+    const rebated = w.receipts[0] as ReceiptRow;
+    const final = new Map(w.final);
+    final.set(rebated.buyerId, (final.get(rebated.buyerId) ?? 0) + 7);
+    final.set(SELLER, (final.get(SELLER) ?? 0) - 7);
+    const rebates = new Map([[rebated.id, 7]]);
+    expect(failing(verifyOutcome(input(w, { finalPoints: final, rebates })))).toEqual([]);
+    expect(failing(verifyOutcome(input(w, { finalPoints: final })))).toEqual(['ledger sums = balances']);
   });
 
   it('fails on 5xx answers, timeouts and unexpected statuses', () => {

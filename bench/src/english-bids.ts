@@ -1,0 +1,55 @@
+/**
+ * The English bids the sniping scenario fires: amounts that climb with every request (a shared
+ * counter), spread by noise, so with requests in flight on every connection many are too low by
+ * the time they settle (or at once, at a gateway that already knows the high bid). After the
+ * climb, a tail of bids below its top: the end stops moving and passes while the load still
+ * runs. And the buyers' points: some have none, some little, so part of every climb cannot pay.
+ */
+import type { BidBody } from './load.ts';
+
+export interface SnipeSchedule {
+  readonly startPrice: number;
+  /** Epoch ms the climb starts at. */
+  readonly from: number;
+  /** How long amounts climb; after it, the tail. */
+  readonly climbMs: number;
+  /** Points each request adds to the climb. */
+  readonly step: number;
+  /** Amounts are spread this much either side of the climb. */
+  readonly noise: number;
+}
+
+export function englishBody(amount: number): BidBody {
+  return { body: `{"amount":${amount}}`, quantity: 1, amount };
+}
+
+/**
+ * The body of request i sent at `at`: during the climb, startPrice + i * step ± noise; in the
+ * tail, up to twice the noise below where the climb stopped, so it can only lead where the
+ * climb's last bids all fell short of it.
+ */
+export function snipeBids(s: SnipeSchedule, random: () => number = Math.random): (i: number, at: number) => BidBody {
+  let top: number | null = null;
+  return (i, at) => {
+    if (at - s.from < s.climbMs) {
+      const noise = Math.round((random() * 2 - 1) * s.noise);
+      return englishBody(Math.max(1, s.startPrice + i * s.step + noise));
+    }
+    top ??= s.startPrice + i * s.step;
+    return englishBody(Math.max(1, top - Math.floor(random() * 2 * s.noise)));
+  };
+}
+
+/** Points for a bidder who should never run short in a climb (a climb stays far below it). */
+export const RICH = 1_000_000;
+
+/**
+ * Points for `count` buyers: a tenth have none, a tenth a little (up to `little`, which the
+ * climb passes early), the rest plenty.
+ */
+export function sniperFunding(count: number, little: number, random: () => number = Math.random): number[] {
+  return Array.from({ length: count }, () => {
+    const r = random();
+    return r < 0.1 ? 0 : r < 0.2 ? 1 + Math.floor(random() * little) : RICH;
+  });
+}
