@@ -1,3 +1,4 @@
+import type { AuctionView, EnglishAuctionView, EnglishReceipt, Receipt } from '@dutch/contract';
 import type { AuctionStatus } from '@dutch/domain';
 
 /*
@@ -19,4 +20,34 @@ export interface PriceEvent {
   readonly currentPrice: number;
   readonly nextPrice: number | null;
   readonly nextDropAt: string | null;
+}
+
+/** After each leading bid on an English auction. */
+export interface BidEvent {
+  readonly highBid: number;
+  readonly bidCount: number;
+  readonly minNextBid: number;
+  readonly endsAt: string;
+}
+
+/** A late leading bid moved an English auction's end. */
+export interface ExtendedEvent {
+  readonly endsAt: string;
+}
+
+/** The auction closed (every format); the English and uniform fields only where they apply. */
+export interface ClosedEvent {
+  readonly status: AuctionStatus;
+  readonly closedAt: string;
+  readonly winnerId?: string | null;
+  readonly finalPrice?: number | null;
+  readonly clearingPrice?: number | null;
+}
+
+export function isEnglishView(view: AuctionView): view is EnglishAuctionView {
+  return view.format === 'english';
+}
+
+export function isEnglishReceipt(receipt: Receipt): receipt is EnglishReceipt {
+  return receipt.format === 'english';
 }

@@ -78,6 +78,8 @@ describe('requestFromDraft', () => {
     expect('floorPrice' in body).toBe(false);
     expect('description' in body).toBe(false);
     expect(requestFromDraft(draftFromForm(form({ floorPrice: '10' }))).floorPrice).toBe(10);
+    expect(body.pricing).toBe('pay_as_bid');
+    expect(requestFromDraft(draftFromForm(form({ pricing: 'uniform' }))).pricing).toBe('uniform');
   });
 });
 

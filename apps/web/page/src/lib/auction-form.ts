@@ -1,5 +1,5 @@
-import type { AuctionCreate } from '@dutch/contract';
-import type { AuctionDraft, Millis, Violation } from '@dutch/domain';
+import type { DutchAuctionCreate } from '@dutch/contract';
+import type { AuctionDraft, AuctionFormat, Millis, Pricing, Violation } from '@dutch/domain';
 import { fromDateTimeLocal, toDateTimeLocal } from './format.ts';
 
 export type DropKind = 'constant' | 'percentage';
@@ -7,6 +7,7 @@ export type EndMode = 'duration' | 'endsAt';
 
 /** The create-auction form as typed: strings, exactly as the inputs hold them. */
 export interface AuctionFormValues {
+  readonly format: AuctionFormat;
   readonly title: string;
   readonly description: string;
   readonly startPrice: string;
@@ -23,6 +24,12 @@ export interface AuctionFormValues {
   readonly stock: string;
   readonly perBuyerLimit: string;
   readonly showStock: boolean;
+  /** Dutch only: what buyers finally pay. */
+  readonly pricing: Pricing;
+  /** English only. */
+  readonly minIncrement: string;
+  readonly reservePrice: string;
+  readonly extendSeconds: string;
 }
 
 export type FormField = keyof AuctionFormValues;
@@ -33,6 +40,7 @@ const DEFAULT_DURATION_SECONDS = 600;
 export function defaultFormValues(now: Millis): AuctionFormValues {
   const startsAt = Math.ceil((now + 60_000) / 1000) * 1000;
   return {
+    format: 'dutch',
     title: '',
     description: '',
     startPrice: '1000',
@@ -48,21 +56,34 @@ export function defaultFormValues(now: Millis): AuctionFormValues {
     stock: '10',
     perBuyerLimit: '2',
     showStock: true,
+    pricing: 'pay_as_bid',
+    minIncrement: '10',
+    reservePrice: '',
+    extendSeconds: '30',
   };
 }
 
 /** A blank stays NaN rather than 0, so validation says "must be a whole number", not "must be positive". */
-function parseNumber(text: string): number {
+export function parseNumber(text: string): number {
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
-/** The draft the domain validates and prices: the same object the server will check. */
-export function draftFromForm(values: AuctionFormValues): AuctionDraft {
+/** Start and end as instants, whichever way the end was given: both formats share these inputs. */
+export function timesFromForm(values: Pick<AuctionFormValues, 'startsAt' | 'endMode' | 'durationSeconds' | 'endsAt'>): {
+  startsAt: Millis;
+  endsAt: Millis;
+} {
   const startsAt = fromDateTimeLocal(values.startsAt);
   const endsAt =
     values.endMode === 'duration'
       ? startsAt + parseNumber(values.durationSeconds) * 1000
       : fromDateTimeLocal(values.endsAt);
+  return { startsAt, endsAt };
+}
+
+/** The Dutch draft the domain validates and prices: the same object the server will check. */
+export function draftFromForm(values: AuctionFormValues): AuctionDraft {
+  const { startsAt, endsAt } = timesFromForm(values);
   return {
     title: values.title,
     description: values.description,
@@ -78,11 +99,12 @@ export function draftFromForm(values: AuctionFormValues): AuctionDraft {
     stock: parseNumber(values.stock),
     perBuyerLimit: parseNumber(values.perBuyerLimit),
     showStock: values.showStock,
+    pricing: values.pricing,
   };
 }
 
-/** The body of POST /auctions for a valid draft. */
-export function requestFromDraft(draft: AuctionDraft): AuctionCreate {
+/** The body of POST /auctions for a valid Dutch draft. */
+export function requestFromDraft(draft: AuctionDraft): DutchAuctionCreate {
   return {
     title: draft.title.trim(),
     ...(draft.description.trim() === '' ? {} : { description: draft.description.trim() }),
@@ -95,6 +117,7 @@ export function requestFromDraft(draft: AuctionDraft): AuctionCreate {
     stock: draft.stock,
     perBuyerLimit: draft.perBuyerLimit,
     showStock: draft.showStock,
+    pricing: draft.pricing,
   };
 }
 
@@ -117,6 +140,10 @@ export function fieldOfViolation(field: string, values: Pick<AuctionFormValues, 
     case 'stock':
     case 'perBuyerLimit':
     case 'showStock':
+    case 'pricing':
+    case 'minIncrement':
+    case 'reservePrice':
+    case 'extendSeconds':
       return field;
     default:
       return 'title';

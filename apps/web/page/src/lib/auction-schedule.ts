@@ -1,8 +1,8 @@
-import type { AuctionView } from '@dutch/contract';
+import type { DutchAuctionView } from '@dutch/contract';
 import type { PriceSchedule } from '@dutch/domain';
 
 /** The domain's schedule behind an API view: the same input the server prices with. */
-export function scheduleOf(view: AuctionView): PriceSchedule {
+export function scheduleOf(view: DutchAuctionView): PriceSchedule {
   return {
     startPrice: view.startPrice,
     floorPrice: view.floorPrice,

@@ -1,15 +1,17 @@
-import type { AuctionView } from '@dutch/contract';
+import type { DutchAuctionView } from '@dutch/contract';
 import { describe, expect, it } from 'vitest';
 import { applyLiveEvent, liveFromView, momentAt, serverTimeLowerBound } from './live-auction.ts';
 
 const START = Date.parse('2030-01-01T12:00:00.000Z');
 
-function view(overrides: Partial<AuctionView> = {}): AuctionView {
+function view(overrides: Partial<DutchAuctionView> = {}): DutchAuctionView {
   return {
     id: 'a1',
     sellerId: 's1',
     title: 'Lamp',
     description: '',
+    format: 'dutch',
+    pricing: 'pay_as_bid',
     startPrice: 100,
     floorPrice: null,
     priceDrop: { kind: 'constant', amount: 10 },
@@ -24,6 +26,8 @@ function view(overrides: Partial<AuctionView> = {}): AuctionView {
     initialStock: 5,
     perBuyerLimit: 2,
     showStock: true,
+    closedAt: null,
+    clearingPrice: null,
     createdAt: new Date(0).toISOString(),
     serverTime: new Date(START - 1_000).toISOString(),
     ...overrides,
@@ -59,6 +63,18 @@ describe('live auction state', () => {
     expect(momentAt(state, START + 100).status).toBe('sold_out');
     state = applyLiveEvent(state, { type: 'status', data: { status: 'running' } });
     expect(momentAt(state, START + 100).status).toBe('running');
+  });
+
+  it('keeps the close and the clearing price of a uniform auction', () => {
+    let state = liveFromView(view({ pricing: 'uniform' }));
+    expect(state.closedAt).toBeNull();
+    const closedAt = new Date(START + 5_100).toISOString();
+    state = applyLiveEvent(state, { type: 'closed', data: { status: 'ended', closedAt, clearingPrice: 70 } });
+    expect(state.closedAt).toBe(START + 5_100);
+    expect(state.clearingPrice).toBe(70);
+    // A snapshot of a closed auction says the same.
+    const again = liveFromView(view({ pricing: 'uniform', closedAt, clearingPrice: 70 }));
+    expect([again.closedAt, again.clearingPrice]).toEqual([START + 5_100, 70]);
   });
 
   it('starts over from a snapshot', () => {

@@ -1,4 +1,4 @@
-import type { AuctionView } from '@dutch/contract';
+import type { DutchAuctionView } from '@dutch/contract';
 import {
   type AuctionMoment,
   intervalMs,
@@ -9,28 +9,41 @@ import {
   stepCount,
   stepStartsAt,
 } from '@dutch/domain';
-import type { PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
+import type { ClosedEvent, PriceEvent, StatusEvent, StockEvent } from '../api/types.ts';
 import { scheduleOf } from './auction-schedule.ts';
 
-/** What the page knows about one auction: the last snapshot, amended by the live events since. */
+/** What the page knows about one Dutch auction: the last snapshot, amended by the live events since. */
 export interface LiveAuction {
-  readonly view: AuctionView;
+  readonly view: DutchAuctionView;
   readonly schedule: PriceSchedule;
   /** null when the seller hides stock. */
   readonly stock: number | null;
   /** Stock may be hidden, so "sold out" is tracked on its own, from stock and status events. */
   readonly soldOut: boolean;
+  /** Uniform pricing: the price everyone finally pays, once closed (null before, or when nothing sold). */
+  readonly clearingPrice: number | null;
+  readonly closedAt: Millis | null;
 }
 
 export type LiveEvent =
-  | { readonly type: 'snapshot'; readonly data: AuctionView }
+  | { readonly type: 'snapshot'; readonly data: DutchAuctionView }
   | { readonly type: 'stock'; readonly data: StockEvent }
   | { readonly type: 'status'; readonly data: StatusEvent }
-  | { readonly type: 'price'; readonly data: PriceEvent };
+  | { readonly type: 'price'; readonly data: PriceEvent }
+  | { readonly type: 'closed'; readonly data: ClosedEvent };
 
-export function liveFromView(view: AuctionView): LiveAuction {
+export const DUTCH_EVENTS: readonly LiveEvent['type'][] = ['snapshot', 'stock', 'status', 'price', 'closed'];
+
+export function liveFromView(view: DutchAuctionView): LiveAuction {
   const stock = view.stock ?? null;
-  return { view, schedule: scheduleOf(view), stock, soldOut: view.status === 'sold_out' || stock === 0 };
+  return {
+    view,
+    schedule: scheduleOf(view),
+    stock,
+    soldOut: view.status === 'sold_out' || stock === 0,
+    clearingPrice: view.clearingPrice,
+    closedAt: view.closedAt === null ? null : Date.parse(view.closedAt),
+  };
 }
 
 export function applyLiveEvent(state: LiveAuction, event: LiveEvent): LiveAuction {
@@ -46,6 +59,13 @@ export function applyLiveEvent(state: LiveAuction, event: LiveEvent): LiveAuctio
     case 'price':
       // The price is a function of the schedule and the clock; the event only moves the clock.
       return state;
+    case 'closed':
+      return {
+        ...state,
+        closedAt: Date.parse(event.data.closedAt),
+        clearingPrice: event.data.clearingPrice ?? state.clearingPrice,
+        soldOut: state.soldOut || event.data.status === 'sold_out',
+      };
   }
 }
 

@@ -20,6 +20,10 @@ const STATUS_WORDS: Record<ReceiptStatus, string> = {
   FAILED: 'Failed',
   REFUND_PENDING: 'Refund pending',
   REFUNDED: 'Refunded',
+  LEADING: 'Leading: the high bid',
+  OUTBID: 'Outbid',
+  WON: 'Won',
+  RESERVE_NOT_MET: 'Not sold: below the reserve',
 };
 
 export function describeReceiptStatus(status: ReceiptStatus): string {

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { createRefundProgress, isBidSettled } from './receipt-progress.ts';
+import { createRefundProgress, isBidSettled, showsRefundButton } from './receipt-progress.ts';
 
 describe('isBidSettled', () => {
-  it('waits for PURCHASED or FAILED', () => {
+  it('waits for PURCHASED or FAILED, or an English LEADING', () => {
     expect(isBidSettled({ status: 'PENDING' })).toBe(false);
     expect(isBidSettled({ status: 'PURCHASED' })).toBe(true);
     expect(isBidSettled({ status: 'FAILED' })).toBe(true);
+    expect(isBidSettled({ status: 'LEADING' })).toBe(true);
+  });
+});
+
+describe('showsRefundButton', () => {
+  it('shows it on what can be refunded, on a Dutch bid being settled, and on nothing English but a won lot', () => {
+    expect(showsRefundButton({ format: 'dutch', status: 'PENDING' })).toBe(true);
+    expect(showsRefundButton({ format: 'dutch', status: 'PURCHASED' })).toBe(true);
+    expect(showsRefundButton({ format: 'dutch', status: 'FAILED' })).toBe(false);
+    expect(showsRefundButton({ format: 'dutch', status: 'REFUNDED' })).toBe(false);
+    expect(showsRefundButton({ format: 'english', status: 'PENDING' })).toBe(false);
+    expect(showsRefundButton({ format: 'english', status: 'LEADING' })).toBe(false);
+    expect(showsRefundButton({ format: 'english', status: 'OUTBID' })).toBe(false);
+    expect(showsRefundButton({ format: 'english', status: 'WON' })).toBe(true);
+    expect(showsRefundButton({ format: 'english', status: 'REFUND_PENDING' })).toBe(true);
   });
 });
 
@@ -28,5 +43,15 @@ describe('createRefundProgress', () => {
   it('trusts a receipt already known to be pending', () => {
     const progress = createRefundProgress(true);
     expect(progress.isDone({ status: 'PURCHASED' })).toBe(true);
+  });
+});
+
+describe('createRefundProgress on a won English lot', () => {
+  it('reads WON as not yet pending, and as refused after REFUND_PENDING', () => {
+    const progress = createRefundProgress();
+    expect(progress.shownStatus({ status: 'WON' })).toBe('REFUND_PENDING');
+    expect(progress.isDone({ status: 'WON' })).toBe(false);
+    expect(progress.isDone({ status: 'REFUND_PENDING' })).toBe(false);
+    expect(progress.isDone({ status: 'WON' })).toBe(true);
   });
 });
