@@ -11,7 +11,7 @@ import { type Options, parseOptions, SCENARIOS } from './options.ts';
 import { type CpuProfile, mergeSummaries, type ProfileSummary, summarizeProfile } from './profile-summary.ts';
 import { chart, markdown, printTargets, targetsOf } from './report.ts';
 import type { RunResults } from './results.ts';
-import { measureBare, measureSync, runBurst, runSpread, runSustained } from './scenarios.ts';
+import { measureBare, measureSync, runBurst, runSniping, runSpread, runSustained, runUniform } from './scenarios.ts';
 
 let options: Options;
 try {
@@ -61,6 +61,10 @@ try {
   if (needs.bareFirst) await measureBare(bench, results, 'before');
   if (needs.syncHot) await measureSync(bench, results, 'hot');
   if (wants.has('burst')) await runBurst(bench, results);
+  // Sniping measures its synchronous English reference itself, right before its own run, with
+  // buyers of its own; uniform bids as the shared buyers, before spread tops them all up.
+  if (wants.has('sniping')) await runSniping(bench, results);
+  if (wants.has('uniform')) await runUniform(bench, results);
   if (needs.syncSpread) await measureSync(bench, results, 'spread');
   if (wants.has('spread')) await runSpread(bench, results);
   if (wants.has('sustained')) await runSustained(bench, results);

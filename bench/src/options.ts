@@ -1,4 +1,4 @@
-export const SCENARIOS = ['references', 'burst', 'spread', 'sustained'] as const;
+export const SCENARIOS = ['references', 'burst', 'sniping', 'uniform', 'spread', 'sustained'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -19,6 +19,8 @@ export interface Options {
   readonly fixedRateShare: number;
   readonly buyers: number;
   readonly spreadAuctions: number;
+  /** Buyers bidding in the sniping scenario (and as many more for its synchronous reference). */
+  readonly snipers: number;
   /** CPU-profile the engine's processes (written when they exit) and summarise where the time went. */
   readonly profile: boolean;
   readonly adminUrl: string;
@@ -26,7 +28,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: npm run bench [-- <scenario...|all>] [options]
-scenarios: references, burst, spread, sustained (default: all)
+scenarios: references, burst, sniping, uniform, spread, sustained (default: all)
 options:
   --keep                 keep the run's database and Redis keys
   --workers N            gateway processes, and the reference servers' (default 2)
@@ -39,6 +41,7 @@ options:
   --sustained-rate N     bids/s for sustained (default: 50% of a 5 s live maximum)
   --buyers N             funded buyers (default 10000)
   --spread-auctions N    auctions in spread and sustained (default 200)
+  --snipers N            buyers in the sniping scenario, and as many for its reference (default 5000)
   --fixed-rate-share X   fixed-rate runs at this share of the maximum (default 0.7)
   --profile              CPU-profile the gateway and consumer processes
 env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL`;
@@ -74,6 +77,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     'sustained-rate',
     'buyers',
     'spread-auctions',
+    'snipers',
     'fixed-rate-share',
   ];
   for (const name of Object.keys(numbers))
@@ -94,6 +98,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     fixedRateShare: numbers['fixed-rate-share'] ?? 0.7,
     buyers: int('buyers', 10_000),
     spreadAuctions: int('spread-auctions', 200),
+    snipers: int('snipers', 5_000),
     adminUrl: env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };

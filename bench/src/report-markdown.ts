@@ -3,6 +3,7 @@
  */
 import { div, mark, mb, ms, n0, table, x } from './report-format.ts';
 import { writeCpu, writeRuns } from './report-runs.ts';
+import { memoryRowsV2, writeVersion2 } from './report-v2.ts';
 import type { MemoryFigures, RunResults } from './results.ts';
 
 function writeIntro(r: RunResults): string[] {
@@ -116,6 +117,7 @@ function writeMemory(r: RunResults): string[] {
     ...(r.burst ? [writeMemoryRow('burst', r.burst.memory)] : []),
     ...(r.spread ? [writeMemoryRow('spread', r.spread.memory)] : []),
     ...(r.sustained ? [writeMemoryRow('sustained', r.sustained.memory)] : []),
+    ...memoryRowsV2(r),
   ];
   const header = ['scenario', 'gateway worker (max)', 'consumer (max)'];
   return ['## Memory (peak VmRSS, sampled every 100 ms)', '', table(header, rows), ''];
@@ -141,6 +143,7 @@ export function markdown(r: RunResults): string {
     ...writeCpu(r),
     ...writeSettlement(r),
     ...writeEndToEnd(r),
+    ...writeVersion2(r),
     ...writeMemory(r),
     ...writeVerification(r),
     ...FOOTER,

@@ -75,6 +75,10 @@ function listRuns(r: RunResults): [string, RunFigures | undefined][] {
     runs.push(['burst, settlement held: fixed rate (all 202)', r.burst.backlog.fixed]);
     runs.push(['burst, live consumers: max (202 until sold out, then 409)', r.burst.moment.max]);
   }
+  if (r.references.syncEnglish)
+    runs.push(['(b) synchronous, English (200 leading / 409)', r.references.syncEnglish.run]);
+  if (r.sniping) runs.push(['sniping: one English auction, last seconds (202 / 409 at once)', r.sniping.run]);
+  if (r.uniform) runs.push(['uniform: one auction across four price steps', r.uniform.run]);
   if (r.spread) runs.push([`spread over ${r.spread.auctions} auctions: max`, r.spread.max]);
   if (r.sustained) runs.push([`sustained ${Math.round(r.sustained.run.seconds)} s, live consumers`, r.sustained.run]);
   return runs;
@@ -114,6 +118,9 @@ export function writeCpu(r: RunResults): string[] {
     ['burst, settlement held: max', r.burst?.backlog.max],
     ['burst, settlement held: fixed rate', r.burst?.backlog.fixed],
     ['burst, live consumers: max', r.burst?.moment.max],
+    ['(b) synchronous, English', r.references.syncEnglish?.run],
+    ['sniping', r.sniping?.run],
+    ['uniform', r.uniform?.run],
     ['spread: max', r.spread?.max],
     ['sustained', r.sustained?.run],
   ];

@@ -4,6 +4,7 @@
  */
 import type { RunFigures } from './phases.ts';
 import { div, mark, mb, ms, n0, x } from './report-format.ts';
+import { listVersion2Targets } from './report-v2.ts';
 import type { BurstFigures, RunResults, Target } from './results.ts';
 
 /** The HTTP ceiling: the mean of the bare-hono runs before and after the engine's (one, if only one ran). */
@@ -153,7 +154,13 @@ function describeVerification(r: RunResults): Target {
 
 export function targetsOf(r: RunResults): Target[] {
   const burst = r.burst === undefined ? [] : [...listGatewayTargets(r, r.burst), ...listBurstTargets(r, r.burst)];
-  return [...burst, ...listSpreadTargets(r), ...listSustainedTargets(r), describeVerification(r)];
+  return [
+    ...burst,
+    ...listVersion2Targets(r),
+    ...listSpreadTargets(r),
+    ...listSustainedTargets(r),
+    describeVerification(r),
+  ];
 }
 
 export function printTargets(r: RunResults): string {
