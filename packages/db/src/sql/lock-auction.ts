@@ -1,21 +1,41 @@
-import type { AuctionTerms } from '@dutch/domain';
-import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, termsOf } from '../auction-terms.ts';
+import type { AuctionTerms, EnglishLead, EnglishTerms } from '@dutch/domain';
+import { AUCTION_TERMS_COLUMNS, type AuctionTermsRow, type EnglishLeadRow, formatTermsOf } from '../auction-terms.ts';
 import type { Tx } from '../client.ts';
 import type { Fence } from './fence.ts';
 
-/** An auction row held FOR UPDATE for the rest of the transaction; stock and count move as runs settle. */
-export interface LockedAuction {
+/** What both formats' locked rows have; the mutable fields move as the transaction's runs settle. */
+interface LockedAuctionState {
   readonly id: string;
-  readonly terms: AuctionTerms;
   readonly withdrawn: boolean;
+  /** Epoch ms; set once by the close. A close run that finds it set is a duplicate. */
+  closedAt: number | null;
   stock: number;
   settledCount: number;
 }
 
-interface Row extends AuctionTermsRow {
+export interface LockedDutchAuction extends LockedAuctionState {
+  readonly format: 'dutch';
+  readonly terms: AuctionTerms;
+}
+
+export interface LockedEnglishAuction extends LockedAuctionState {
+  readonly format: 'english';
+  readonly terms: EnglishTerms;
+  /** As Postgres holds it; a run replaces it with the settlement's lead (saveEnglishLead writes it). */
+  lead: EnglishLead;
+}
+
+/**
+ * An auction row held FOR UPDATE for the rest of the transaction, by format: narrow on `format`
+ * before handing `terms` to the domain. `terms.sellerId` is there for both.
+ */
+export type LockedAuction = LockedDutchAuction | LockedEnglishAuction;
+
+interface Row extends AuctionTermsRow, EnglishLeadRow {
   readonly id: string;
   readonly stock: number;
   readonly settledCount: number;
+  readonly closedAt: number | null;
   readonly deleted: boolean;
   readonly fenced: boolean;
 }
@@ -41,12 +61,12 @@ export async function lockAuction(
            deleted_at is not null as deleted, ${fenced} as fenced
     from auctions where id = ${auctionId} for update`;
   if (row === undefined) return null;
-  const auction = {
+  const state = {
     id: row.id,
-    terms: termsOf(row),
     withdrawn: row.deleted,
+    closedAt: row.closedAt,
     stock: row.stock,
     settledCount: row.settledCount,
   };
-  return { auction, fenced: row.fenced };
+  return { auction: { ...state, ...formatTermsOf(row) }, fenced: row.fenced };
 }

@@ -5,8 +5,9 @@ export const MEMBER_COLUMNS = {
   id: members.id,
   name: members.name,
   points: members.points,
+  heldPoints: members.heldPoints,
   age: members.age,
   gender: members.gender,
 };
 
-export type MemberRow = Pick<typeof members.$inferSelect, 'id' | 'name' | 'points' | 'age' | 'gender'>;
+export type MemberRow = Pick<typeof members.$inferSelect, 'id' | 'name' | 'points' | 'heldPoints' | 'age' | 'gender'>;
