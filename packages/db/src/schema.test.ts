@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   adminUrl,
   createAuction,
@@ -7,9 +10,16 @@ import {
   databaseUrl,
   type TestDatabase,
 } from '@dutch/testkit';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate as runMigrations } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from './migrate.ts';
+import { termsOf } from './auction-terms.ts';
+import { auditLedger } from './audit.ts';
+import { createDb } from './client.ts';
+import { ensureDatabase, MIGRATIONS_FOLDER, migrate } from './migrate.ts';
+import { findAuction } from './sql/find-auction.ts';
+import { findMember } from './sql/find-member.ts';
 import { dropDatabase } from './sql/manage-databases.ts';
 
 let db: TestDatabase;
@@ -84,6 +94,71 @@ describe('migrate', () => {
       expect(tables[0]?.n).toBe(5);
       expect(applied[0]?.n).toBeGreaterThanOrEqual(1);
     } finally {
+      await dropDatabase(adminUrl(), name);
+    }
+  });
+
+  it('carries rows written before version 2 over: Dutch, pay-as-bid, nothing held, nothing closed', async () => {
+    const name = `dutch_m_${randomBytes(5).toString('hex')}`;
+    const url = databaseUrl(name);
+    // The migrations up to 0001 only: a database as version 1 left it.
+    const v1 = mkdtempSync(join(tmpdir(), 'dutch-v1-'));
+    cpSync(MIGRATIONS_FOLDER, v1, { recursive: true });
+    const journalPath = join(v1, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((entry) => entry.tag <= '0001');
+    writeFileSync(journalPath, JSON.stringify(journal));
+    const old = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await ensureDatabase(url);
+      await runMigrations(drizzle(old), { migrationsFolder: v1 });
+      const [seller, buyer, auction, receipt] = [
+        '01900000-0000-4000-8000-000000000001',
+        '01900000-0000-4000-8000-000000000002',
+        '01900000-0000-4000-8000-000000000003',
+        '01900000-0000-7000-8000-000000000004',
+      ];
+      await old`insert into members (id, name, points) values (${seller}, 's', 100), (${buyer}, 'b', 400)`;
+      await old`insert into points_ledger (kind, to_member, amount) values ('charge', ${buyer}, 500)`;
+      await old`
+        insert into auctions (id, seller_id, title, start_price, drop_kind, drop_value, drop_interval_seconds,
+                              starts_at, ends_at, initial_stock, stock, per_buyer_limit, price_steps)
+        values (${auction}, ${seller}, 'v1', 100, 'constant', 10, 60, '2030-01-01T00:00:00Z', '2030-01-01T01:00:00Z',
+                5, 4, 5, '{100,90}')`;
+      await old`
+        insert into receipts (id, auction_id, buyer_id, seller_id, quantity, unit_price, total, status, accepted_at,
+                              settled_at, stream_id, settle_seq)
+        values (${receipt}, ${auction}, ${buyer}, ${seller}, 1, 100, 100, 'PURCHASED', now(), now(), '1-0', 1)`;
+      await old`update auctions set settled_count = 1 where id = ${auction}`;
+      await old`insert into points_ledger (kind, from_member, to_member, amount, receipt_id)
+                values ('purchase', ${buyer}, ${seller}, 100, ${receipt})`;
+      await old.end();
+
+      await migrate(url);
+      const client = createDb(url, { max: 1 });
+      try {
+        const row = await findAuction(client.db, auction);
+        expect(row).toMatchObject({
+          format: 'dutch',
+          pricing: 'pay_as_bid',
+          closedAt: null,
+          bidCount: 0,
+          highBid: null,
+        });
+        expect(row && termsOf(row)).toMatchObject({
+          pricing: 'pay_as_bid',
+          priceDrop: { kind: 'constant', amount: 10 },
+        });
+        expect(await findMember(client.db, buyer)).toMatchObject({ points: 400, heldPoints: 0 });
+        const [kept] = await client.sql`select format, rebate, final_unit_price from receipts where id = ${receipt}`;
+        expect(kept).toEqual({ format: 'dutch', rebate: 0, final_unit_price: null });
+        expect(await auditLedger(client.sql)).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await old.end();
+      rmSync(v1, { recursive: true, force: true });
       await dropDatabase(adminUrl(), name);
     }
   });
