@@ -42,9 +42,7 @@ describe('the live auction page, in Chromium against a real gateway and consumer
     stack = await startStack();
     const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
     if (home.status !== 200 || !home.headers.get('content-type')?.startsWith('text/html')) {
-      throw new Error(
-        `GET / answered ${home.status}, not the live page: mount mountWeb() from @dutch/web`,
-      );
+      throw new Error(`GET / answered ${home.status}, not the live page: mount mountWeb() from @dutch/web`);
     }
     [buyerBrowser, sellerBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
   });

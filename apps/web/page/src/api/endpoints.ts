@@ -1,4 +1,13 @@
-import type { AuctionCreate, AuctionView, BidAccepted, Member, MemberCreated, Page, Receipt } from '@dutch/contract';
+import type {
+  AuctionCreate,
+  AuctionView,
+  DutchBidAccepted,
+  EnglishBidAccepted,
+  Member,
+  MemberCreated,
+  Page,
+  Receipt,
+} from '@dutch/contract';
 import type { AuctionStatus } from '@dutch/domain';
 import { requestJson } from './http.ts';
 
@@ -29,12 +38,28 @@ export function createAuction(token: string, body: AuctionCreate): Promise<Aucti
   return requestJson('/auctions', { method: 'POST', token, body });
 }
 
+/** A Dutch bid: how many, and the highest unit price the buyer accepts. */
 export function placeBid(
   token: string,
   auctionId: string,
   bid: { quantity: number; maxPrice: number },
   idempotencyKey: string,
-): Promise<BidAccepted> {
+): Promise<DutchBidAccepted> {
+  return requestJson(`/auctions/${encodeURIComponent(auctionId)}/bids`, {
+    method: 'POST',
+    token,
+    body: bid,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+}
+
+/** An English bid: the amount offered for the lot. */
+export function placeEnglishBid(
+  token: string,
+  auctionId: string,
+  bid: { amount: number },
+  idempotencyKey: string,
+): Promise<EnglishBidAccepted> {
   return requestJson(`/auctions/${encodeURIComponent(auctionId)}/bids`, {
     method: 'POST',
     token,

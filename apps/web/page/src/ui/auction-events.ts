@@ -1,17 +1,23 @@
 import { auctionEventsUrl } from '../api/endpoints.ts';
-import type { LiveEvent } from '../lib/live-auction.ts';
 import { createSseParser } from '../lib/sse-parser.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
-export interface AuctionEventHandlers {
-  onEvent(event: LiveEvent): void;
+/** An event of the auction's feed, as the page's state for its format reads them. */
+export interface FeedEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface AuctionEventHandlers<E extends FeedEvent> {
+  /** The event types this page follows (each format has its own); others are ignored. */
+  readonly types: readonly E['type'][];
+  onEvent(event: E): void;
   /** The seller edited the auction: the page should load it again. */
   onChanged(): void;
   onConnection(state: ConnectionState): void;
 }
 
-const LIVE_EVENTS: readonly LiveEvent['type'][] = ['snapshot', 'stock', 'status', 'price'];
 /** EventSource retries dropped connections itself, but gives up for good on an HTTP error (e.g. 503); fetch never retries. */
 const REOPEN_AFTER_MS = 3_000;
 
@@ -20,9 +26,9 @@ const REOPEN_AFTER_MS = 3_000;
  * fetch, which can send Authorization (EventSource cannot), so a seller's own feed carries the
  * stock their snapshot shows; without one, or if the token is refused, it is anonymous.
  */
-export function followAuctionEvents(
+export function followAuctionEvents<E extends FeedEvent>(
   id: string,
-  handlers: AuctionEventHandlers,
+  handlers: AuctionEventHandlers<E>,
   signal: AbortSignal,
   token: string | null = null,
 ): void {
@@ -30,17 +36,21 @@ export function followAuctionEvents(
   else void followAs(token, id, handlers, signal);
 }
 
-function dispatch(type: string, text: string, handlers: AuctionEventHandlers): void {
+function dispatch<E extends FeedEvent>(type: string, text: string, handlers: AuctionEventHandlers<E>): void {
   if (type === 'changed') {
     handlers.onChanged();
     return;
   }
-  if (!(LIVE_EVENTS as readonly string[]).includes(type)) return;
+  if (!(handlers.types as readonly string[]).includes(type)) return;
   const data = parse(text);
-  if (data !== undefined) handlers.onEvent({ type, data } as LiveEvent);
+  if (data !== undefined) handlers.onEvent({ type, data } as E);
 }
 
-function followAnonymously(id: string, handlers: AuctionEventHandlers, signal: AbortSignal): void {
+function followAnonymously<E extends FeedEvent>(
+  id: string,
+  handlers: AuctionEventHandlers<E>,
+  signal: AbortSignal,
+): void {
   let source: EventSource | null = null;
   let reopen: ReturnType<typeof setTimeout> | undefined;
 
@@ -49,7 +59,7 @@ function followAnonymously(id: string, handlers: AuctionEventHandlers, signal: A
     handlers.onConnection('connecting');
     const current = new EventSource(auctionEventsUrl(id));
     source = current;
-    for (const type of [...LIVE_EVENTS, 'changed']) {
+    for (const type of [...handlers.types, 'changed']) {
       current.addEventListener(type, (message) => dispatch(type, (message as MessageEvent<string>).data, handlers));
     }
     current.addEventListener('open', () => handlers.onConnection('live'));
@@ -71,7 +81,12 @@ function followAnonymously(id: string, handlers: AuctionEventHandlers, signal: A
 }
 
 /** The same stream read with fetch and a bearer token, reopened (with Last-Event-ID) when it drops. */
-async function followAs(token: string, id: string, handlers: AuctionEventHandlers, signal: AbortSignal) {
+async function followAs<E extends FeedEvent>(
+  token: string,
+  id: string,
+  handlers: AuctionEventHandlers<E>,
+  signal: AbortSignal,
+) {
   let lastId: string | null = null;
   while (!signal.aborted) {
     handlers.onConnection('connecting');

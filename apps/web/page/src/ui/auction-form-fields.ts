@@ -1,49 +1,68 @@
-import { MAX_DURATION_SECONDS, MAX_PERCENT, MIN_PERCENT } from '@dutch/domain';
-import type { AuctionFormValues, DropKind, EndMode, FormField } from '../lib/auction-form.ts';
+import {
+  type AuctionFormat,
+  MAX_DURATION_SECONDS,
+  MAX_ENGLISH_DURATION_SECONDS,
+  MAX_EXTEND_SECONDS,
+  MAX_PERCENT,
+  MIN_PERCENT,
+} from '@dutch/domain';
+import type { AuctionFormValues, FormField } from '../lib/auction-form.ts';
 import { formatDuration } from '../lib/format.ts';
 import { h } from './dom.ts';
 import { type Field, labelledField, numberInput } from './field.ts';
+import { type Choices, createChoices } from './form-choices.ts';
 
 export interface AuctionFormFields {
   readonly element: HTMLElement;
   read(): AuctionFormValues;
   setError(field: FormField, message: string | null): void;
   focus(field: FormField): void;
-  /** Shows the inputs the chosen drop kind and end mode use, hides the others. */
+  /** Shows the inputs the chosen format, drop kind and end mode use, hides the others. */
   sync(): void;
 }
 
-type TextField = Exclude<FormField, 'dropKind' | 'endMode' | 'showStock'>;
+type TextField = Exclude<FormField, 'format' | 'pricing' | 'dropKind' | 'endMode' | 'showStock'>;
+type TextFields = Record<TextField, Field<HTMLInputElement | HTMLTextAreaElement>>;
 
-function radioGroup<T extends string>(
-  legend: string,
-  name: string,
-  options: readonly (readonly [T, string])[],
-  checked: T,
-): { element: HTMLFieldSetElement; value(): T } {
-  const inputs = options.map(([value, label]) => {
-    const input = h('input', { type: 'radio', name, value, id: `${name}-${value}`, checked: value === checked });
-    return { input, element: h('div', { class: 'choice' }, input, h('label', { for: input.id }, label)) };
-  });
-  return {
-    element: h('fieldset', { class: 'choices' }, h('legend', {}, legend), ...inputs.map((i) => i.element)),
-    value: () => (inputs.find((i) => i.input.checked)?.input.value ?? checked) as T,
-  };
-}
+const MAX_SECONDS: Record<AuctionFormat, readonly [number, string]> = {
+  dutch: [MAX_DURATION_SECONDS, 'one hour'],
+  english: [MAX_ENGLISH_DURATION_SECONDS, 'seven days'],
+};
 
-/** The duration in words as the seller types it, with the limit. */
-function durationHint(seconds: string): string {
+const START_HINTS: Record<AuctionFormat, string> = {
+  dutch: 'The price at the start; it falls from there.',
+  english: 'The least the first bid may offer.',
+};
+
+/** The duration in words as the seller types it, with the format's limit. */
+function durationHint(seconds: string, format: AuctionFormat): string {
   const words = formatDuration(Number(seconds));
-  const limit = `At most ${MAX_DURATION_SECONDS} seconds (one hour).`;
+  const [max, inWords] = MAX_SECONDS[format];
+  const limit = `At most ${max} seconds (${inWords}).`;
   return words === '' ? limit : `${words}. ${limit}`;
 }
 
-type TextFields = Record<TextField, Field<HTMLInputElement | HTMLTextAreaElement>>;
-
-interface Choices {
-  readonly dropKind: ReturnType<typeof radioGroup<DropKind>>;
-  readonly endMode: ReturnType<typeof radioGroup<EndMode>>;
-  readonly showStock: HTMLInputElement;
+/** The inputs only an English auction has. */
+function createEnglishFields(
+  initial: AuctionFormValues,
+): Pick<TextFields, 'minIncrement' | 'reservePrice' | 'extendSeconds'> {
+  return {
+    minIncrement: labelledField(
+      'Minimum raise (points)',
+      numberInput({ min: 1, required: true, value: initial.minIncrement }),
+      'Each bid must beat the high bid by at least this.',
+    ),
+    reservePrice: labelledField(
+      'Reserve price (points, optional)',
+      numberInput({ min: 1, value: initial.reservePrice }),
+      'Below it the lot is not sold. Bidders see only whether it is met.',
+    ),
+    extendSeconds: labelledField(
+      'Extend on late bids (seconds)',
+      numberInput({ min: 0, max: MAX_EXTEND_SECONDS, value: initial.extendSeconds }),
+      `A leading bid this close to the end moves the end this far past the bid. 0 turns it off; at most ${MAX_EXTEND_SECONDS}.`,
+    ),
+  };
 }
 
 function createTextFields(initial: AuctionFormValues): TextFields {
@@ -54,6 +73,7 @@ function createTextFields(initial: AuctionFormValues): TextFields {
     startPrice: labelledField(
       'Start price (points)',
       numberInput({ min: 1, required: true, value: initial.startPrice }),
+      START_HINTS[initial.format],
     ),
     floorPrice: labelledField(
       'Floor price (points, optional)',
@@ -78,8 +98,8 @@ function createTextFields(initial: AuctionFormValues): TextFields {
     ),
     durationSeconds: labelledField(
       'Duration (seconds)',
-      numberInput({ min: 1, max: MAX_DURATION_SECONDS, value: initial.durationSeconds }),
-      durationHint(initial.durationSeconds),
+      numberInput({ min: 1, value: initial.durationSeconds }),
+      durationHint(initial.durationSeconds, initial.format),
     ),
     endsAt: labelledField('Ends at', text({ type: 'datetime-local', step: 1, value: initial.endsAt })),
     stock: labelledField('Stock (units for sale)', numberInput({ min: 1, required: true, value: initial.stock })),
@@ -87,6 +107,7 @@ function createTextFields(initial: AuctionFormValues): TextFields {
       'Limit per buyer (units)',
       numberInput({ min: 1, required: true, value: initial.perBuyerLimit }),
     ),
+    ...createEnglishFields(initial),
   };
   for (const [name, field] of Object.entries(fields)) {
     field.control.name = name;
@@ -95,41 +116,13 @@ function createTextFields(initial: AuctionFormValues): TextFields {
   return fields;
 }
 
-function createChoices(initial: AuctionFormValues): Choices {
-  const dropKind = radioGroup<DropKind>(
-    'Price drop',
-    'dropKind',
-    [
-      ['constant', 'By a fixed amount'],
-      ['percentage', 'By a percentage'],
-    ],
-    initial.dropKind,
-  );
-  const endMode = radioGroup<EndMode>(
-    'End',
-    'endMode',
-    [
-      ['duration', 'After a duration'],
-      ['endsAt', 'At a time'],
-    ],
-    initial.endMode,
-  );
-  const showStock = h('input', {
-    type: 'checkbox',
-    id: 'form-show-stock',
-    name: 'showStock',
-    checked: initial.showStock,
-  });
-  return { dropKind, endMode, showStock };
-}
-
-function layOutFields(fields: TextFields, { dropKind, endMode, showStock }: Choices): HTMLElement {
-  return h(
+/** The groups sync() shows or hides by format: what only a Dutch or only an English auction has. */
+function layOutFields(fields: TextFields, choices: Choices) {
+  const { format, pricing, dropKind, endMode, showStock } = choices;
+  const dutchPrices = h('div', {}, pricing.element);
+  const dutchDrop = h(
     'div',
-    { class: 'form-fields' },
-    fields.title.element,
-    fields.description.element,
-    h('div', { class: 'row' }, fields.startPrice.element, fields.floorPrice.element),
+    {},
     dropKind.element,
     h(
       'div',
@@ -138,33 +131,61 @@ function layOutFields(fields: TextFields, { dropKind, endMode, showStock }: Choi
       fields.dropPercent.element,
       fields.dropIntervalSeconds.element,
     ),
+  );
+  const dutchStock = h(
+    'div',
+    {},
+    h('div', { class: 'row' }, fields.stock.element, fields.perBuyerLimit.element),
+    h('div', { class: 'choice' }, showStock, h('label', { for: showStock.id }, 'Show the stock left to buyers')),
+  );
+  const englishPrices = h('div', { class: 'row' }, fields.minIncrement.element, fields.reservePrice.element);
+  const element = h(
+    'div',
+    { class: 'form-fields' },
+    format.element,
+    fields.title.element,
+    fields.description.element,
+    dutchPrices,
+    h('div', { class: 'row' }, fields.startPrice.element, fields.floorPrice.element),
+    englishPrices,
+    dutchDrop,
     fields.startsAt.element,
     endMode.element,
     fields.durationSeconds.element,
     fields.endsAt.element,
-    h('div', { class: 'row' }, fields.stock.element, fields.perBuyerLimit.element),
-    h('div', { class: 'choice' }, showStock, h('label', { for: showStock.id }, 'Show the stock left to buyers')),
+    fields.extendSeconds.element,
+    dutchStock,
   );
+  return {
+    element,
+    dutchOnly: [dutchPrices, dutchDrop, dutchStock, fields.floorPrice.element],
+    englishOnly: [englishPrices, fields.extendSeconds.element],
+  };
 }
 
-function readFields(fields: TextFields, { dropKind, endMode, showStock }: Choices): AuctionFormValues {
+function readFields(fields: TextFields, choices: Choices): AuctionFormValues {
   const value = (field: TextField) => fields[field].control.value;
   return {
+    format: choices.format.value(),
     title: value('title'),
     description: value('description'),
     startPrice: value('startPrice'),
     floorPrice: value('floorPrice'),
-    dropKind: dropKind.value(),
+    dropKind: choices.dropKind.value(),
     dropAmount: value('dropAmount'),
     dropPercent: value('dropPercent'),
     dropIntervalSeconds: value('dropIntervalSeconds'),
     startsAt: value('startsAt'),
-    endMode: endMode.value(),
+    endMode: choices.endMode.value(),
     durationSeconds: value('durationSeconds'),
     endsAt: value('endsAt'),
     stock: value('stock'),
     perBuyerLimit: value('perBuyerLimit'),
-    showStock: showStock.checked,
+    showStock: choices.showStock.checked,
+    pricing: choices.pricing.value(),
+    minIncrement: value('minIncrement'),
+    reservePrice: value('reservePrice'),
+    extendSeconds: value('extendSeconds'),
   };
 }
 
@@ -172,11 +193,12 @@ function readFields(fields: TextFields, { dropKind, endMode, showStock }: Choice
 export function createAuctionFormFields(initial: AuctionFormValues): AuctionFormFields {
   const fields = createTextFields(initial);
   const choices = createChoices(initial);
+  const { element, dutchOnly, englishOnly } = layOutFields(fields, choices);
   const read = () => readFields(fields, choices);
   const isText = (field: FormField): field is TextField => field in fields;
 
   return {
-    element: layOutFields(fields, choices),
+    element,
     read,
     setError(field, message) {
       if (isText(field)) fields[field].setError(message);
@@ -186,11 +208,16 @@ export function createAuctionFormFields(initial: AuctionFormValues): AuctionForm
     },
     sync() {
       const values = read();
+      const english = values.format === 'english';
+      for (const part of dutchOnly) part.hidden = english;
+      for (const part of englishOnly) part.hidden = !english;
       fields.dropAmount.element.hidden = values.dropKind !== 'constant';
       fields.dropPercent.element.hidden = values.dropKind !== 'percentage';
       fields.durationSeconds.element.hidden = values.endMode !== 'duration';
       fields.endsAt.element.hidden = values.endMode !== 'endsAt';
-      fields.durationSeconds.setHint(durationHint(values.durationSeconds));
+      fields.durationSeconds.control.setAttribute('max', String(MAX_SECONDS[values.format][0]));
+      fields.durationSeconds.setHint(durationHint(values.durationSeconds, values.format));
+      fields.startPrice.setHint(START_HINTS[values.format]);
     },
   };
 }

@@ -2,8 +2,7 @@ import type { AuctionView } from '@dutch/contract';
 import type { AuctionStatus, Millis } from '@dutch/domain';
 import { type AuctionSort, fetchAuctions } from '../api/endpoints.ts';
 import { type AuctionGroup, groupAuctions } from '../lib/auction-groups.ts';
-import { nextChangeAt } from '../lib/auction-words.ts';
-import { liveFromView, momentAt } from '../lib/live-auction.ts';
+import { listedFromView, listedId, listedNextChangeAt } from '../lib/listed-auction.ts';
 import { describeError } from '../lib/plain-words.ts';
 import type { AppContext } from './app-context.ts';
 import { type AuctionCard, createAuctionCard } from './auction-card.ts';
@@ -40,11 +39,11 @@ function createSections(): ListSection[] {
 
 function showSections(sections: readonly ListSection[], cards: Map<string, AuctionCard>, now: Millis): void {
   const groups = groupAuctions(
-    [...cards.values()].map((c) => c.live),
+    [...cards.values()].map((c) => c.listed),
     now,
   );
   for (const section of sections) {
-    const members = groups[section.group].map((live) => cards.get(live.view.id)).filter((c) => c !== undefined);
+    const members = groups[section.group].map((listed) => cards.get(listedId(listed))).filter((c) => c !== undefined);
     for (const card of members) card.update(now);
     syncChildren(
       section.list,
@@ -61,15 +60,13 @@ function adoptViews(ctx: AppContext, cards: Map<string, AuctionCard>, views: rea
   for (const id of cards.keys()) if (!seen.has(id)) cards.delete(id);
   for (const view of views) {
     const card = cards.get(view.id);
-    if (card === undefined) cards.set(view.id, createAuctionCard(liveFromView(view)));
-    else card.live = liveFromView(view);
+    if (card === undefined) cards.set(view.id, createAuctionCard(listedFromView(view)));
+    else card.listed = listedFromView(view);
   }
 }
 
 function findNextChange(cards: Map<string, AuctionCard>, now: Millis): Millis | null {
-  const targets = [...cards.values()]
-    .map((c) => nextChangeAt(c.live.schedule, momentAt(c.live, now)))
-    .filter((at) => at !== null);
+  const targets = [...cards.values()].map((c) => listedNextChangeAt(c.listed, now)).filter((at) => at !== null);
   return targets.length === 0 ? null : Math.min(...targets);
 }
 
@@ -103,7 +100,11 @@ export function renderAuctionListPage(ctx: AppContext, signal: AbortSignal): HTM
     'div',
     { class: 'page' },
     h('h1', { tabindex: -1 }, 'Auctions'),
-    h('p', { class: 'lead' }, 'Prices fall until someone buys. Pick an auction to watch it live.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Dutch prices fall until someone buys; English prices rise with every bid. Pick one to watch it live.',
+    ),
     problem,
     ...sections.map((s) => s.element),
   );

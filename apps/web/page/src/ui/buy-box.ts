@@ -1,4 +1,3 @@
-import type { BidAccepted } from '@dutch/contract';
 import { type AuctionMoment, validateBid } from '@dutch/domain';
 import { placeBid } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
@@ -9,13 +8,14 @@ import { retryTransient } from '../lib/retry.ts';
 import type { AppContext } from './app-context.ts';
 import { h, setText } from './dom.ts';
 import { labelledField, numberInput } from './field.ts';
+import type { PlacedBid } from './receipt-card.ts';
 
 export interface BuyBox {
   readonly element: HTMLElement;
   update(live: LiveAuction, moment: AuctionMoment): void;
 }
 
-export type OnAccepted = (accepted: BidAccepted, quantity: number) => void;
+export type OnAccepted = (bid: PlacedBid) => void;
 
 function createBuyElements() {
   const quantity = labelledField(
@@ -50,17 +50,19 @@ async function sendBid(
 ): Promise<void> {
   try {
     const key = randomUuid();
-    onAccepted(await retryTransient(() => placeBid(token, auctionId, bid, key), isTransient), bid.quantity);
+    const accepted = await retryTransient(() => placeBid(token, auctionId, bid, key), isTransient);
+    onAccepted({ accepted, quantity: bid.quantity });
   } catch (failure) {
     setText(error, describeError(failure));
   }
 }
 
-function showBuyNote(note: HTMLElement, token: string | null, text: string): void {
+/** The line under the button: how to take part when signed out, else `text`. */
+export function showBuyNote(note: HTMLElement, token: string | null, text: string, verb = 'buy'): void {
   // Rebuilt only on change: replacing a focused link every second would lose the focus.
   if (token === null && note.dataset.kind !== 'signed-out') {
     note.dataset.kind = 'signed-out';
-    note.replaceChildren('To buy, ', h('a', { href: '#/account' }, 'sign in or sign up'), '.');
+    note.replaceChildren(`To ${verb}, `, h('a', { href: '#/account' }, 'sign in or sign up'), '.');
   } else if (token !== null && note.textContent !== text) {
     note.dataset.kind = 'status';
     note.textContent = text;
@@ -113,13 +115,13 @@ export function createBuyBox(ctx: AppContext, auctionId: string, onAccepted: OnA
       perBuyerLimit = live.view.perBuyerLimit;
       quantity.control.max = String(Math.min(live.view.perBuyerLimit, live.stock ?? live.view.perBuyerLimit) || 1);
       if (followPrice) maxPrice.control.value = String(moment.currentPrice);
-      showBuyNote(note, token, buyNote(isSeller, moment, live.view.perBuyerLimit));
+      showBuyNote(note, token, buyNote(isSeller, moment, live.view));
     },
   };
 }
 
 /** No answer, or the server could not take the bid just now (503 while Redis is away). */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
@@ -136,7 +138,7 @@ function checkBid(token: string | null, perBuyerLimit: number, quantity: number,
     : describeViolation(BID_LABELS[first.field] ?? first.field, first.message);
 }
 
-function buyNote(isSeller: boolean, moment: AuctionMoment, limit: number): string {
+function buyNote(isSeller: boolean, moment: AuctionMoment, view: LiveAuction['view']): string {
   if (isSeller) return 'This is your auction; sellers cannot buy their own.';
   switch (moment.status) {
     case 'scheduled':
@@ -146,6 +148,8 @@ function buyNote(isSeller: boolean, moment: AuctionMoment, limit: number): strin
     case 'ended':
       return 'This auction has ended.';
     case 'running':
-      return `Up to ${limit} per buyer.`;
+      return view.pricing === 'uniform'
+        ? `Up to ${view.perBuyerLimit} per buyer. You pay this price now; at the close, everyone pays the final price.`
+        : `Up to ${view.perBuyerLimit} per buyer.`;
   }
 }

@@ -2,6 +2,7 @@ import type { AuctionMoment, Millis } from '@dutch/domain';
 import { describeAuctionStatus, describeNextChange, describeStock } from '../lib/auction-words.ts';
 import { formatPoints } from '../lib/format.ts';
 import type { LiveAuction } from '../lib/live-auction.ts';
+import { describeClearing, UNIFORM_NOTE } from '../lib/receipt-words.ts';
 import { h, setText } from './dom.ts';
 
 export interface PricePanel {
@@ -23,7 +24,8 @@ export function createPricePanel(): PricePanel {
   );
   const next = h('p', { class: 'next-change', role: 'timer', 'data-testid': 'next-drop' });
   const stock = h('p', { class: 'stock', 'data-testid': 'stock', 'aria-live': 'polite', hidden: true });
-  const element = h('section', { class: 'price-panel', 'aria-label': 'Price' }, status, price, next, stock);
+  const uniform = h('p', { class: 'uniform-note', 'data-testid': 'uniform-note', 'aria-live': 'polite', hidden: true });
+  const element = h('section', { class: 'price-panel', 'aria-label': 'Price' }, status, price, next, stock, uniform);
 
   let shownPrice: number | null = null;
   price.addEventListener('animationend', () => price.classList.remove('price-dropped'));
@@ -43,6 +45,20 @@ export function createPricePanel(): PricePanel {
         stock.dataset.stock = String(live.stock);
         setText(stock, describeStock(live.stock, live.view.initialStock));
       }
+      showUniform(uniform, live);
     },
   };
+}
+
+/** Uniform pricing: the promise while it runs, the clearing price once closed. */
+function showUniform(uniform: HTMLElement, live: LiveAuction): void {
+  uniform.hidden = live.view.pricing !== 'uniform';
+  if (uniform.hidden) return;
+  if (live.closedAt === null) {
+    setText(uniform, UNIFORM_NOTE);
+    delete uniform.dataset.clearingPrice;
+    return;
+  }
+  setText(uniform, describeClearing(live.clearingPrice));
+  uniform.dataset.clearingPrice = live.clearingPrice === null ? 'none' : String(live.clearingPrice);
 }

@@ -1,9 +1,10 @@
 import type { AuctionView, Receipt } from '@dutch/contract';
 import { checkRefundable, type Millis } from '@dutch/domain';
 import { requestRefund } from '../api/endpoints.ts';
-import { formatCountdown, formatPoints } from '../lib/format.ts';
+import { formatCountdown } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
-import { createRefundProgress, isBidSettled } from '../lib/receipt-progress.ts';
+import { createRefundProgress, isBidSettled, showsRefundButton } from '../lib/receipt-progress.ts';
+import { describeReceiptAmount } from '../lib/receipt-words.ts';
 import { hrefOf } from '../lib/routes.ts';
 import { trackReceipt } from '../state/track-receipt.ts';
 import type { AppContext } from './app-context.ts';
@@ -56,8 +57,8 @@ function showRefundState(
 ): void {
   // Undecided until the auction's end is known.
   const verdict = endsAt === null ? null : checkRefundable(receipt, { endsAt }, now);
-  // Nothing more can happen to a failed or refunded receipt: no button to wonder about.
-  refund.hidden = receipt.status === 'FAILED' || receipt.status === 'REFUNDED';
+  // Nothing more can happen to a failed, refunded or lost receipt: no button to wonder about.
+  refund.hidden = !showsRefundButton(receipt);
   refund.disabled = following || verdict?.ok !== true;
   // The one refusal that time lifts: say when.
   const waiting = !following && verdict?.ok === false && verdict.error.code === 'AUCTION_NOT_ENDED';
@@ -124,8 +125,10 @@ export function createPurchaseRow(
 
   const show = (shown: Receipt, shownStatus = shown.status) => {
     receipt = shown;
-    setText(amount, `${shown.quantity} × ${formatPoints(shown.unitPrice)} = ${formatPoints(shown.total)} points`);
-    status.show(shownStatus, shownStatus === 'PURCHASED' || shownStatus === 'FAILED' ? shown.failureReason : undefined);
+    setText(amount, describeReceiptAmount(shown));
+    // A failureReason beside PURCHASED or WON is a refused refund; on REFUND_PENDING it is stale.
+    const reasonShown = shownStatus === 'PURCHASED' || shownStatus === 'WON' || shownStatus === 'FAILED';
+    status.show(shownStatus, reasonShown ? shown.failureReason : undefined);
     row.tick(ctx.clock.now());
   };
 

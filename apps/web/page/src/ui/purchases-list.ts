@@ -54,7 +54,14 @@ function updateRows(
  */
 export function createPurchasesList(
   ctx: AppContext,
-  options: { heading: string; auctionId?: string },
+  options: {
+    heading: string;
+    auctionId?: string;
+    /** Every load's receipts (after the auction filter): the English page reads the viewer's outcome from them. */
+    onLoaded?: (receipts: readonly Receipt[]) => void;
+    /** What an empty list says. */
+    empty?: string;
+  },
   signal: AbortSignal,
 ): PurchasesList {
   const { element, list, message } = createListElements(options.heading);
@@ -70,13 +77,15 @@ export function createPurchasesList(
     const { token } = ctx.session.get();
     if (token === null) {
       showSignedOut(rows, list, message);
+      options.onLoaded?.([]);
       return;
     }
     try {
       const page = await fetchPurchases(token, signal);
       const items = page.items.filter((r) => options.auctionId === undefined || r.auctionId === options.auctionId);
       syncChildren(list, updateRows(rows, items, createRow));
-      setText(message, items.length === 0 ? 'No purchases yet.' : '');
+      setText(message, items.length === 0 ? (options.empty ?? 'No purchases yet.') : '');
+      options.onLoaded?.(items);
     } catch (error) {
       if (!signal.aborted) setText(message, describeError(error));
     }

@@ -1,4 +1,4 @@
-import type { BidAccepted, Receipt } from '@dutch/contract';
+import type { DutchBidAccepted, EnglishBidAccepted, Receipt } from '@dutch/contract';
 import { formatClock, formatPoints } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
 import { isBidSettled } from '../lib/receipt-progress.ts';
@@ -7,14 +7,47 @@ import type { AppContext } from './app-context.ts';
 import { h, setText } from './dom.ts';
 import { createReceiptStatus } from './receipt-status.ts';
 
+/** A bid just placed: what the 202 said, and the quantity (Dutch) the buyer asked for. */
+export type PlacedBid =
+  | { readonly accepted: DutchBidAccepted; readonly quantity: number }
+  | { readonly accepted: EnglishBidAccepted };
+
+/** The facts of the bid: Dutch quantity, unit price and total; English the amount. */
+function createFacts(bid: PlacedBid, total: HTMLElement): HTMLElement {
+  const { accepted } = bid;
+  const amounts =
+    'quantity' in bid
+      ? [
+          h('dt', {}, 'Quantity'),
+          h('dd', {}, String(bid.quantity)),
+          h('dt', {}, 'Price per unit'),
+          h('dd', {}, `${formatPoints(bid.accepted.unitPrice)} points`),
+          h('dt', {}, 'Total'),
+          total,
+        ]
+      : [
+          h('dt', {}, 'Your bid'),
+          h('dd', { 'data-testid': 'receipt-amount' }, `${formatPoints(bid.accepted.amount)} points`),
+        ];
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...amounts,
+    h('dt', {}, 'Accepted at'),
+    h('dd', {}, formatClock(Date.parse(accepted.acceptedAt))),
+    h('dt', {}, 'Receipt'),
+    h('dd', { class: 'receipt-id' }, accepted.receiptId),
+  );
+}
+
 /**
- * The receipt of a bid just placed, following it from PENDING to PURCHASED or FAILED.
- * `onSettled` lets the page reload what the settlement changed (points, purchases).
+ * The receipt of a bid just placed, following it from PENDING until settled (Dutch: PURCHASED
+ * or FAILED; English: LEADING or FAILED). `onSettled` lets the page reload what the settlement
+ * changed (points, purchases, the outcome).
  */
 export function createReceiptCard(
   ctx: AppContext,
-  accepted: BidAccepted,
-  quantity: number,
+  bid: PlacedBid,
   onSettled: (receipt: Receipt) => void,
   signal: AbortSignal,
 ): HTMLElement {
@@ -26,32 +59,19 @@ export function createReceiptCard(
     { class: 'card receipt-card', 'aria-labelledby': 'receipt-heading', 'data-testid': 'receipt' },
     h('h2', { id: 'receipt-heading' }, 'Your bid'),
     status.element,
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, 'Quantity'),
-      h('dd', {}, String(quantity)),
-      h('dt', {}, 'Price per unit'),
-      h('dd', {}, `${formatPoints(accepted.unitPrice)} points`),
-      h('dt', {}, 'Total'),
-      total,
-      h('dt', {}, 'Accepted at'),
-      h('dd', {}, formatClock(Date.parse(accepted.acceptedAt))),
-      h('dt', {}, 'Receipt'),
-      h('dd', { class: 'receipt-id' }, accepted.receiptId),
-    ),
+    createFacts(bid, total),
     trouble,
   );
 
-  const show = (receipt: Pick<Receipt, 'status' | 'failureReason' | 'total'>) => {
+  const show = (receipt: Pick<Receipt, 'status' | 'failureReason'> & { total?: number }) => {
     status.show(receipt.status, receipt.failureReason);
-    setText(total, `${formatPoints(receipt.total)} points`);
+    if (receipt.total !== undefined) setText(total, `${formatPoints(receipt.total)} points`);
   };
-  show({ status: accepted.status, total: accepted.unitPrice * quantity });
+  show({ status: 'PENDING', ...('quantity' in bid ? { total: bid.accepted.unitPrice * bid.quantity } : {}) });
 
   const { token } = ctx.session.get();
   if (token !== null) {
-    trackReceipt(token, accepted.receiptId, isBidSettled, show, signal)
+    trackReceipt(token, bid.accepted.receiptId, isBidSettled, show, signal)
       .then((last) => {
         if (last !== null && isBidSettled(last)) onSettled(last);
         else if (!signal.aborted)

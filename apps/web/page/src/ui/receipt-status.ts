@@ -19,7 +19,7 @@ export function createReceiptStatus(testId: string): ReceiptStatusView {
     element,
     show(value, failureReason) {
       status.dataset.status = value;
-      status.className = `receipt-status receipt-${value.toLowerCase().replace('_', '-')}`;
+      status.className = `receipt-status receipt-${value.toLowerCase().replaceAll('_', '-')}`;
       setText(status, describeReceiptStatus(value));
       const words = describeReceiptFailure(failureReason);
       reason.hidden = words === null;

@@ -1,4 +1,5 @@
-import { type Violation, validateAuction } from '@dutch/domain';
+import type { AuctionCreate } from '@dutch/contract';
+import type { Violation } from '@dutch/domain';
 import { createAuction } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
 import {
@@ -7,18 +8,21 @@ import {
   draftFromForm,
   type FormField,
   fieldOfViolation,
-  isScheduleDrawable,
   requestFromDraft,
 } from '../lib/auction-form.ts';
+import { checkAuctionForm, isPreviewDrawable } from '../lib/check-auction-form.ts';
+import { englishDraftFromForm, englishRequestFromDraft } from '../lib/english-form.ts';
 import { describeError, describeViolation } from '../lib/plain-words.ts';
 import { hrefOf } from '../lib/routes.ts';
 import type { AppContext } from './app-context.ts';
 import { type AuctionFormFields, createAuctionFormFields } from './auction-form-fields.ts';
 import { h, setText } from './dom.ts';
+import { createEnglishPreview } from './english-preview.ts';
 import { createSchedulePreview } from './schedule-preview.ts';
 import { startTicker } from './ticker.ts';
 
 const LABELS: Record<FormField, string> = {
+  format: 'Format',
   title: 'Title',
   description: 'Description',
   startPrice: 'Start price',
@@ -34,6 +38,10 @@ const LABELS: Record<FormField, string> = {
   stock: 'Stock',
   perBuyerLimit: 'Limit per buyer',
   showStock: 'Show stock',
+  pricing: 'What buyers pay',
+  minIncrement: 'Minimum raise',
+  reservePrice: 'Reserve price',
+  extendSeconds: 'Extension',
 };
 
 type ShowViolations = (values: AuctionFormValues, violations: readonly Violation[]) => void;
@@ -53,12 +61,18 @@ function createChecker(ctx: AppContext, fields: AuctionFormFields, isVisible: (f
 
   /** Shows each field's first violation, if the seller has been there; returns all of them. */
   const check = (values: AuctionFormValues): Violation[] => {
-    const result = validateAuction(draftFromForm(values), ctx.clock.now());
-    const violations = result.ok || result.error.code !== 'INVALID_REQUEST' ? [] : [...result.error.violations];
+    const violations = checkAuctionForm(values, ctx.clock.now());
     showViolations(values, violations);
     return violations;
   };
   return { check, showViolations };
+}
+
+/** The body of POST /auctions for the chosen format. */
+function requestFromForm(values: AuctionFormValues): AuctionCreate {
+  return values.format === 'english'
+    ? englishRequestFromDraft(englishDraftFromForm(values))
+    : requestFromDraft(draftFromForm(values));
 }
 
 /** Sends a draft the domain accepted and opens the new auction. */
@@ -72,7 +86,7 @@ async function sendAuction(
   submit.disabled = true;
   setText(summary, '');
   try {
-    const created = await createAuction(token, requestFromDraft(draftFromForm(values)));
+    const created = await createAuction(token, requestFromForm(values));
     ctx.auctions.remember(created);
     location.hash = hrefOf({ name: 'auction', id: created.id });
   } catch (error) {
@@ -99,6 +113,22 @@ function askForFixes(
   if (first !== undefined) fields.focus(fieldOfViolation(first.field, values));
 }
 
+/** The Dutch price schedule or the English increments, whichever format the form is set to. */
+function createPreviews(signal: AbortSignal) {
+  const schedule = createSchedulePreview(signal);
+  const english = createEnglishPreview();
+  return {
+    element: h('div', {}, schedule.element, english.element),
+    show(values: AuctionFormValues, drawable: boolean) {
+      const isEnglish = values.format === 'english';
+      schedule.element.hidden = isEnglish;
+      english.element.hidden = !isEnglish;
+      if (isEnglish) english.show(drawable ? englishDraftFromForm(values) : null);
+      else schedule.show(drawable ? draftFromForm(values) : null);
+    },
+  };
+}
+
 /** Selling needs an account: says so while nobody is signed in. */
 function createSignedOutNotice(ctx: AppContext, signal: AbortSignal): HTMLElement {
   const notice = h(
@@ -123,7 +153,7 @@ function createSignedOutNotice(ctx: AppContext, signal: AbortSignal): HTMLElemen
  */
 export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
   const fields = createAuctionFormFields(defaultFormValues(ctx.clock.now()));
-  const preview = createSchedulePreview(signal);
+  const preview = createPreviews(signal);
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-button' }, 'Create auction');
   const summary = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'form-errors' });
   const form = h(
@@ -142,7 +172,7 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
     fields.sync();
     const values = fields.read();
     const violations = check(values);
-    preview.show(isScheduleDrawable(violations) ? draftFromForm(values) : null);
+    preview.show(values, isPreviewDrawable(values, violations));
     if (violations.length === 0) setText(summary, '');
   };
 
@@ -175,7 +205,11 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
     'div',
     { class: 'page' },
     h('h1', { tabindex: -1 }, 'Sell'),
-    h('p', { class: 'lead' }, 'Set a start price and how it falls; buyers see the same schedule.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Dutch: set a start price and how it falls. English: set where bidding opens and how much each bid must raise it.',
+    ),
     createSignedOutNotice(ctx, signal),
     h('div', { class: 'sell-layout' }, form, preview.element),
   );
