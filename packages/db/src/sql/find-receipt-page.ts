@@ -1,4 +1,4 @@
-import type { ReceiptStatus } from '@dutch/domain';
+import { isRefundable, REFUNDABLE_STATUSES, type ReceiptStatus } from '@dutch/domain';
 import { and, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { receipts } from '../schema.ts';
@@ -8,7 +8,7 @@ export interface ReceiptPageRequest {
   readonly memberId: string;
   /** Any status but PENDING, which only Redis holds; undefined for every one. */
   readonly status: ReceiptStatus | undefined;
-  /** PURCHASED receipts with a refund queued in Redis: they count as REFUND_PENDING, not PURCHASED. */
+  /** Refundable (PURCHASED or WON) receipts with a refund queued in Redis: they count as REFUND_PENDING. */
   readonly queued: ReadonlySet<string>;
   /** Only receipts before this (acceptedAt epoch ms, id), newest first. */
   readonly before: { readonly at: number; readonly id: string } | null;
@@ -26,12 +26,14 @@ export async function findReceiptPage(db: Db, request: ReceiptPageRequest): Prom
   const conditions: SQL[] = [eq(column, request.memberId) as SQL];
   const marked = [...request.queued];
   if (status === 'REFUND_PENDING') {
-    const queuedPurchase =
-      marked.length === 0 ? sql`false` : and(eq(receipts.status, 'PURCHASED'), inArray(receipts.id, marked));
-    conditions.push(sql`(${receipts.status} = 'REFUND_PENDING' or ${queuedPurchase})`);
+    const queuedRefund =
+      marked.length === 0
+        ? sql`false`
+        : and(inArray(receipts.status, [...REFUNDABLE_STATUSES]), inArray(receipts.id, marked));
+    conditions.push(sql`(${receipts.status} = 'REFUND_PENDING' or ${queuedRefund})`);
   } else if (status !== undefined) {
     conditions.push(eq(receipts.status, status as Exclude<ReceiptStatus, 'PENDING'>) as SQL);
-    if (status === 'PURCHASED' && marked.length > 0) conditions.push(notInArray(receipts.id, marked));
+    if (isRefundable(status) && marked.length > 0) conditions.push(notInArray(receipts.id, marked));
   }
   if (before !== null) {
     conditions.push(

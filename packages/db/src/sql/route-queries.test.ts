@@ -1,6 +1,7 @@
 import { createAuction, createMember, createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBook } from '../audit-fixtures.test-util.ts';
 import { findAuction } from './find-auction.ts';
 import { findAuctionPage } from './find-auction-page.ts';
 import { findReceiptPage } from './find-receipt-page.ts';
@@ -90,5 +91,58 @@ describe('the queries the gateway routes read through', () => {
     });
     expect(older.map((r) => r.id)).toEqual([rows[0]?.id]);
     expect(await findReceiptPage(db.db, { ...base, party: 'seller', status: undefined })).toHaveLength(0);
+  });
+
+  it('findAuctionPage filters by format and prices English auctions at the high bid (else the start price)', async () => {
+    const book = openBook(db);
+    const seller = await createMember(db.sql);
+    const asOf = Date.UTC(2030, 0, 1, 0, 5);
+    const dutch = await book.dutch(seller); // 100 falling by 10 a minute: 50 at asOf
+    const unbid = await book.english(seller, { startPrice: 70 });
+    const bid = await book.english(seller, { startPrice: 20 });
+    await db.sql`update auctions set high_bid = 60, bid_count = 1, leader_id = ${seller},
+                   leading_receipt_id = ${uuidv7()} where id = ${bid}`;
+    const mine = new Set([dutch, unbid, bid]);
+    const page = async (format: 'dutch' | 'english' | undefined) =>
+      (
+        await findAuctionPage(db.db, {
+          byPrice: true,
+          descending: false,
+          asOf,
+          status: 'running',
+          format,
+          after: null,
+          limit: 100,
+        })
+      )
+        .filter((r) => mine.has(r.row.id))
+        .map((r) => [r.row.id, r.key]);
+    expect(await page(undefined)).toEqual([
+      [dutch, 50],
+      [bid, 60],
+      [unbid, 70],
+    ]);
+    expect(await page('english')).toEqual([
+      [bid, 60],
+      [unbid, 70],
+    ]);
+    expect(await page('dutch')).toEqual([[dutch, 50]]);
+  });
+
+  it('findReceiptPage counts a WON receipt with a refund queued as REFUND_PENDING, not WON', async () => {
+    const book = openBook(db);
+    const [seller, buyer] = [await createMember(db.sql), await createMember(db.sql)];
+    const auction = await book.english(seller);
+    const [won] = (await book.receipts(auction, [
+      { buyerId: buyer, status: 'WON', unitPrice: 100, format: 'english' },
+    ])) as [string];
+    const base = { party: 'buyer' as const, memberId: buyer, before: null, limit: 10 };
+    const queued = new Set([won]);
+    expect((await findReceiptPage(db.db, { ...base, queued, status: 'REFUND_PENDING' })).map((r) => r.id)).toEqual([
+      won,
+    ]);
+    expect(await findReceiptPage(db.db, { ...base, queued, status: 'WON' })).toEqual([]);
+    const [row] = await findReceiptPage(db.db, { ...base, queued: new Set(), status: 'WON' });
+    expect(row).toMatchObject({ id: won, format: 'english', rebate: 0, finalUnitPrice: null, quantity: 1, total: 100 });
   });
 });
