@@ -9,6 +9,7 @@ import {
 import type { ClosedEvent, CreditEvent, LeadEvent } from '@dutch/stream';
 import { type Delivered, type Run, runsByKind } from './delivered.ts';
 import { lockOwnedAuction } from './lock-owned-auction.ts';
+import { lockRunMembers } from './lock-run-members.ts';
 import { settleBidRun } from './settle-bid-run.ts';
 import { type CloseOutcome, settleCloseRun } from './settle-close-run.ts';
 import { settleEnglishRun } from './settle-english-run.ts';
@@ -78,7 +79,9 @@ export async function settleAuction(
       ...{ bidOutcomes: [], englishOutcomes: [], refundOutcomes: [], closeOutcomes: [] },
       ...{ acceptedAt: [], moves: [], duplicates: 0, closed: null },
     };
-    for (const run of runsByKind(entries)) await settleRun(tx, auction, run, settledAt, tally);
+    const runs = runsByKind(entries);
+    await lockRunMembers(tx, auction, runs);
+    for (const run of runs) await settleRun(tx, auction, run, settledAt, tally);
     if (publishCredit !== null) await publishCredits(tally.moves, publishCredit);
     return settlementOf(auction, tally, auction.stock !== stockBefore);
   });
