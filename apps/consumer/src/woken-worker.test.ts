@@ -16,6 +16,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { type ConsumerConnections, openConsumerConnections } from './connections.ts';
+import { DueCloses } from './due-closes.ts';
 import { FencedOutError } from './fenced-out-error.ts';
 import { createConsumerMetrics } from './metrics.ts';
 import { lockClassId, ShardLocks } from './shard-locks.ts';
@@ -72,6 +73,7 @@ describe('a shard worker whose lease ran out', () => {
         clock: Date.now,
         logger: pino({ level: 'silent' }),
         metrics: createConsumerMetrics({ consumer: 'woken' }),
+        dueCloses: new DueCloses(conn.sql, config.closeGraceMs),
       },
       0,
     );

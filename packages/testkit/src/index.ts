@@ -4,6 +4,7 @@
  * them. Private servers and the engine as real processes are in `@dutch/testkit/servers`.
  */
 export * from './buy-once.ts';
+export * from './close-invariants.ts';
 export * from './consumers.ts';
 export * from './databases.ts';
 export * from './gateway.ts';
