@@ -76,7 +76,8 @@ export async function settleEnglishInTransaction(tx: Tx, bid: AdmittedEnglishBid
   const { auction } = locked;
   const lockedAt = Date.now();
   // The members in a statement of their own, after the lock (see the Dutch path for why).
-  const points = await lockMembers(tx, [buyerId, ...(auction.lead.leaderId ?? [])]);
+  const { leaderId } = auction.lead;
+  const points = await lockMembers(tx, leaderId === null ? [buyerId] : [buyerId, leaderId]);
   const state = { lead: auction.lead, points, withdrawn: auction.withdrawn, closed: auction.closedAt !== null };
   const settlement = settleEnglishBids(auction.terms, state, [{ receiptId, buyerId, amount, acceptedAt }]);
   const outcome = settlement.outcomes[0];
