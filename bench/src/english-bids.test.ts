@@ -10,22 +10,24 @@ const sequence = (...values: number[]) => {
 };
 
 describe('snipeBids', () => {
-  const schedule = { startPrice: 100, from: 1_000, climbMs: 6_000, step: 2, noise: 50 };
+  const schedule = { startPrice: 100, from: 1_000, climbMs: 6_000, quietMs: 4_000, step: 2, noise: 50 };
 
   it('climbs with every request, spread by the noise either side', () => {
     const bid = snipeBids(schedule, sequence(0.5, 0, 1));
     expect(bid(0, 1_000)).toEqual({ body: '{"amount":100}', quantity: 1, amount: 100 });
     expect(bid(10, 2_000).amount).toBe(120 - 50);
     expect(bid(20, 3_000).amount).toBe(140 + 50);
-  });
-
-  it('stays below where the climb stopped once it is over, and never below 1', () => {
-    const bid = snipeBids(schedule, sequence(0, 0.999));
-    expect(bid(1_000, 7_000).amount).toBe(2_100);
-    // The top is where the climb stood at the first tail request, whatever comes after.
-    expect(bid(1_500, 9_000).amount).toBe(2_100 - 99);
     const low = snipeBids({ ...schedule, startPrice: 1, noise: 500 }, sequence(0));
     expect(low(0, 1_000).amount).toBe(1);
+  });
+
+  it('goes quiet at the opening price after the climb, then bids late far above where it stopped', () => {
+    const bid = snipeBids(schedule, sequence(0.999));
+    expect(bid(1_000, 7_000).amount).toBe(100 + 49);
+    expect(bid(1_200, 10_999).amount).toBe(149);
+    // The climb stopped at 100 + 1,000 * 2 (the first request after it): late bids start ten noises above.
+    expect(bid(1_500, 11_000).amount).toBe(2_100 + 500 + 3_000);
+    expect(bid(1_501, 12_000).amount).toBe(2_100 + 500 + 3_002);
   });
 });
 

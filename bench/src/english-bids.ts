@@ -1,9 +1,11 @@
 /**
- * The English bids the sniping scenario fires: amounts that climb with every request (a shared
- * counter), spread by noise, so with requests in flight on every connection many are too low by
- * the time they settle (or at once, at a gateway that already knows the high bid). After the
- * climb, a tail of bids below its top: the end stops moving and passes while the load still
- * runs. And the buyers' points: some have none, some little, so part of every climb cannot pay.
+ * The English bids the sniping scenario fires, in three phases. The climb: amounts that rise
+ * with every request (a shared counter), spread by noise, so with requests in flight on every
+ * connection many are too low by the time they settle (or at once, at a gateway that already
+ * knows the high bid). The quiet: bids at the opening price, too low for anyone to lead, so the
+ * end stops moving and passes. The late: bids far above the top from snipers who missed the end,
+ * which must all fail AUCTION_NOT_RUNNING (in settlement, or at once once the close is queued).
+ * And the buyers' points: some have none, some little, so part of every climb cannot pay.
  */
 import type { BidBody } from './load.ts';
 
@@ -11,8 +13,10 @@ export interface SnipeSchedule {
   readonly startPrice: number;
   /** Epoch ms the climb starts at. */
   readonly from: number;
-  /** How long amounts climb; after it, the tail. */
+  /** How long amounts climb. */
   readonly climbMs: number;
+  /** Then how long bids stay at the opening price (longer than the soft close: the end passes). */
+  readonly quietMs: number;
   /** Points each request adds to the climb. */
   readonly step: number;
   /** Amounts are spread this much either side of the climb. */
@@ -25,18 +29,20 @@ export function englishBody(amount: number): BidBody {
 
 /**
  * The body of request i sent at `at`: during the climb, startPrice + i * step ± noise; in the
- * tail, up to twice the noise below where the climb stopped, so it can only lead where the
- * climb's last bids all fell short of it.
+ * quiet, at most `noise` above the opening price; late, ten times the noise above where the
+ * climb stopped (above any bid it made) and still climbing.
  */
 export function snipeBids(s: SnipeSchedule, random: () => number = Math.random): (i: number, at: number) => BidBody {
   let top: number | null = null;
   return (i, at) => {
-    if (at - s.from < s.climbMs) {
+    const elapsed = at - s.from;
+    if (elapsed < s.climbMs) {
       const noise = Math.round((random() * 2 - 1) * s.noise);
       return englishBody(Math.max(1, s.startPrice + i * s.step + noise));
     }
     top ??= s.startPrice + i * s.step;
-    return englishBody(Math.max(1, top - Math.floor(random() * 2 * s.noise)));
+    if (elapsed < s.climbMs + s.quietMs) return englishBody(s.startPrice + Math.floor(random() * s.noise));
+    return englishBody(top + 10 * s.noise + i * s.step);
   };
 }
 

@@ -20,7 +20,10 @@ import { round } from './stats.ts';
 import { tallyLateness } from './verify-english-refusals.ts';
 import { turnOutcomeOf } from './verify-english-replay.ts';
 
-/** The auction and the bids: a 6 s auction extended by 3 s soft closes, sniped from 3 s before its end. */
+/**
+ * The auction and the bids: a 6 s auction with a 3 s soft close, sniped from 3 s before its
+ * scheduled end; the climb keeps extending it, then the quiet lets the end pass, then late bids.
+ */
 export const SNIPE = {
   startPrice: 100,
   minIncrement: 1,
@@ -30,10 +33,12 @@ export const SNIPE = {
   durationSeconds: 6,
   /** The load starts this long before the scheduled end. */
   leadMs: 3_000,
-  /** Amounts climb for this long (every leading bid extends the end), then stay below the top. */
+  /** Amounts climb for this long (every leading bid extends the end). */
   climbMs: 6_000,
-  /** The tail: longer than extendSeconds, so the end passes while bids still arrive. */
-  tailMs: 5_000,
+  /** Then bids at the opening price, a second longer than the soft close: the end passes. */
+  quietMs: 4_000,
+  /** Then late snipers far above the top: past the end, and past the close's grace. */
+  lateMs: 3_000,
   step: 1,
   noise: 50,
   /** A tenth of the buyers have at most this much: the climb outgrows them early. */
@@ -75,7 +80,7 @@ export async function runSniping(bench: Bench, results: RunResults): Promise<voi
     stack.url,
     () => auction.id,
     undefined,
-    (SNIPE.climbMs + SNIPE.tailMs) / 1000,
+    (SNIPE.climbMs + SNIPE.quietMs + SNIPE.lateMs) / 1000,
     { buyers: snipers, bodyFor: bids(), keepRefusals: KEPT_REFUSALS },
   );
   const closedAt = await waitUntilClosed(bench, auction.id);
