@@ -1,19 +1,21 @@
-import { IDEMPOTENCY_KEY, MAX_STOCK } from '@dutch/domain';
+import { IDEMPOTENCY_KEY, MAX_BID_AMOUNT, MAX_STOCK } from '@dutch/domain';
 import { z } from '@hono/zod-openapi';
 import { instant, int, uuid } from './common.ts';
 
-export const BidCreate = z
+export const DutchBidCreate = z
   .strictObject({ quantity: int(1, MAX_STOCK), maxPrice: int(1, Number.MAX_SAFE_INTEGER) })
-  .openapi('BidCreate');
+  .openapi('DutchBidCreate');
 
-export const BidAccepted = z
-  .object({
-    receiptId: uuid,
-    status: z.literal('PENDING'),
-    acceptedAt: instant,
-    unitPrice: z.number().int(),
-  })
-  .openapi('BidAccepted');
+export const EnglishBidCreate = z.strictObject({ amount: int(1, MAX_BID_AMOUNT) }).openapi('EnglishBidCreate');
+
+/** A Dutch auction takes {quantity, maxPrice}, an English one {amount}; the other body is a 400. */
+export const BidCreate = z.union([DutchBidCreate, EnglishBidCreate]).openapi('BidCreate');
+
+const accepted = { receiptId: uuid, status: z.literal('PENDING'), acceptedAt: instant };
+
+export const DutchBidAccepted = z.object({ ...accepted, unitPrice: z.number().int() }).openapi('DutchBidAccepted');
+export const EnglishBidAccepted = z.object({ ...accepted, amount: z.number().int() }).openapi('EnglishBidAccepted');
+export const BidAccepted = z.union([DutchBidAccepted, EnglishBidAccepted]).openapi('BidAccepted');
 
 /**
  * The Idempotency-Key header, for the OpenAPI document. It is read by hand on the bid path: a
@@ -27,5 +29,9 @@ export const IdempotencyKeyParameter = {
   schema: { type: 'string' as const, pattern: IDEMPOTENCY_KEY.source },
 };
 
+export type DutchBidCreate = z.infer<typeof DutchBidCreate>;
+export type EnglishBidCreate = z.infer<typeof EnglishBidCreate>;
 export type BidCreate = z.infer<typeof BidCreate>;
+export type DutchBidAccepted = z.infer<typeof DutchBidAccepted>;
+export type EnglishBidAccepted = z.infer<typeof EnglishBidAccepted>;
 export type BidAccepted = z.infer<typeof BidAccepted>;

@@ -28,6 +28,13 @@ export const text = () =>
       'must be well-formed Unicode (no unpaired surrogates)',
     );
 
+/** Every field optional: a PATCH changes any subset, validated as a whole after merging. */
+export function optionalAll<T extends Record<string, z.ZodType>>(fields: T) {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof T]: z.ZodOptional<T[K]>;
+  };
+}
+
 export const ErrorBody = z
   .object({
     error: z.object({

@@ -15,6 +15,7 @@ export const Member = z
     id: uuid,
     name: z.string(),
     points: z.number().int(),
+    heldPoints: z.number().int().openapi({ description: 'Points held for English bids that lead; not spendable.' }),
     age: z.number().int().nullable(),
     gender: z.enum(GENDERS).nullable(),
   })
