@@ -49,6 +49,7 @@ const STATUS_OF: Readonly<Record<ApiError['code'], ContentfulStatusCode>> = {
   AUCTION_NOT_ENDED: 409,
   NOT_REFUNDABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  BID_TOO_LOW: 409,
 };
 
 function statusOf(code: ApiError['code']): ContentfulStatusCode {

@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import type { PointsBounds } from './auth/points-bounds.ts';
 import type { TokenCache } from './auth/token-cache.ts';
 import type { RateLimiter } from './bids/rate-limiter.ts';
+import type { AuctionCache } from './cache/auction-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayMetrics } from './http/metrics.ts';
-import type { AuctionCache } from './cache/auction-cache.ts';
 import type { LiveFeeds } from './live/feeds.ts';
 
 /** Everything a route needs, built once per app. */

@@ -16,9 +16,14 @@ export interface PointsLoad {
  *
  * Missed events would make a bound too low, so while the subscription is down nothing is known,
  * and a loss forgets every bound and every read in flight.
+ *
+ * English bids may also spend what the buyer holds on that auction (a leader raising their own
+ * bid needs only the difference free), so the held points read with the bound are kept too: a
+ * hold taken after the read came out of points the bound still counts, one taken before it is
+ * in the held points read, so bound + held read covers free points plus any one hold.
  */
 export class PointsBounds {
-  private readonly bounds = new Map<string, number>();
+  private readonly bounds = new Map<string, { points: number; held: number }>();
   private readonly inFlight = new Set<PointsLoad>();
   /** Credits seen while reads are in flight (their member is not known until the read returns). */
   private log: { memberId: string; amount: number }[] = [];
@@ -39,8 +44,8 @@ export class PointsBounds {
     return load;
   }
 
-  /** The read's answer (null: no such member, or the read failed). */
-  finishLoad(load: PointsLoad, memberId: string | null, points: number | null): void {
+  /** The read's answer (null: no such member, or the read failed), with the held points read with it. */
+  finishLoad(load: PointsLoad, memberId: string | null, points: number | null, held = 0): void {
     this.inFlight.delete(load);
     if (memberId !== null && points !== null && load.epoch === this.epoch && this.subscribed()) {
       let bound = points;
@@ -48,14 +53,14 @@ export class PointsBounds {
         const credit = this.log[i];
         if (credit?.memberId === memberId) bound += credit.amount;
       }
-      this.remember(memberId, bound);
+      this.remember(memberId, { points: bound, held });
     }
     if (this.inFlight.size === 0) this.trimLog();
   }
 
   credit(memberId: string, amount: number): void {
     const bound = this.bounds.get(memberId);
-    if (bound !== undefined) this.bounds.set(memberId, bound + amount);
+    if (bound !== undefined) bound.points += amount;
     if (this.inFlight.size > 0) this.log.push({ memberId, amount });
   }
 
@@ -67,10 +72,20 @@ export class PointsBounds {
 
   /** The member's points are at most this; undefined when not known. */
   boundOf(memberId: string): number | undefined {
-    return this.subscribed() ? this.bounds.get(memberId) : undefined;
+    return this.subscribed() ? this.bounds.get(memberId)?.points : undefined;
   }
 
-  private remember(memberId: string, bound: number): void {
+  /**
+   * At most what the member can put into one English bid: free points plus their hold on that
+   * auction. `knownHold` is a hold the caller knows of (its cached leader's high bid); the held
+   * points read with the bound cover one the cache has not heard of yet.
+   */
+  spendableBoundOf(memberId: string, knownHold: number): number | undefined {
+    const bound = this.subscribed() ? this.bounds.get(memberId) : undefined;
+    return bound === undefined ? undefined : bound.points + Math.max(bound.held, knownHold);
+  }
+
+  private remember(memberId: string, bound: { points: number; held: number }): void {
     if (!this.bounds.has(memberId) && this.bounds.size >= this.maxEntries) {
       const oldest = this.bounds.keys().next().value;
       if (oldest !== undefined) this.bounds.delete(oldest);

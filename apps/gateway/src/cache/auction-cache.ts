@@ -1,21 +1,14 @@
-import { type BidAuctionRow, findBidAuction, loadOpenAuctions, type Sql, termsOf } from '@dutch/db';
-import type { AuctionTerms, StockVisibility } from '@dutch/domain';
+import { findBidAuction, loadOpenAuctions, type Sql } from '@dutch/db';
+import type { ClosedEvent, LeadEvent } from '@dutch/stream';
+import { applyClosed, type CachedAuction, entryOf, keepKnown, knownEndOf, mergeLead } from './cached-auction.ts';
 
-/** What the bid path needs to know about an auction, kept in memory. */
-export interface CachedAuction {
-  readonly id: string;
-  /** With showStock, so admission (admitBid) keeps a hidden stock hidden. */
-  readonly terms: AuctionTerms & StockVisibility;
-  readonly showStock: boolean;
-  /** The last stock this gateway heard of; during an auction only ever too high, never too low. */
-  stock: number;
-  loadedAt: number;
-}
+export type { CachedAuction, CachedDutch, CachedEnglish, CachedLead } from './cached-auction.ts';
 
 /**
- * Auction definitions and stock, in process, so POST /bids makes no database query. Filled
- * from Postgres on first use and refreshed in the background; stock arrives from the
- * consumers and definition changes from other gateways through the events channel.
+ * Auction definitions, Dutch stock and English leads, in process, so POST /bids makes no
+ * database query. Filled from Postgres on first use and refreshed in the background; stock,
+ * leads and closes arrive from the consumers and definition changes from other gateways through
+ * the events channel.
  */
 export class AuctionCache {
   private readonly entries = new Map<string, CachedAuction>();
@@ -45,17 +38,28 @@ export class AuctionCache {
   /** Forgets auctions that ended a while ago: they take no more bids and are cheap to reload. */
   evictEnded(olderThanMs = 10 * 60_000): void {
     const cutoff = this.clock() - olderThanMs;
-    for (const [id, entry] of this.entries) if (entry.terms.endsAt < cutoff) this.entries.delete(id);
+    for (const [id, entry] of this.entries) if (knownEndOf(entry) < cutoff) this.entries.delete(id);
   }
 
   setStock(id: string, stock: number): void {
     const entry = this.entries.get(id);
-    if (entry) entry.stock = stock;
+    if (entry?.format === 'dutch') entry.stock = stock;
+  }
+
+  /** A settled leading bid: never lowers the high bid nor moves the end earlier (events can arrive out of order). */
+  applyLead(event: LeadEvent): void {
+    const entry = this.entries.get(event.auctionId);
+    if (entry?.format === 'english') mergeLead(entry.lead, event);
+  }
+
+  applyClosed(event: ClosedEvent): void {
+    const entry = this.entries.get(event.auctionId);
+    if (entry !== undefined) applyClosed(entry, event);
   }
 
   /** Takes a row just read elsewhere (a live feed's reload), so it need not be read again. */
-  remember(row: BidAuctionRow): CachedAuction {
-    const entry = this.toEntry(row);
+  remember(row: Parameters<typeof entryOf>[0]): CachedAuction {
+    const entry = keepKnown(entryOf(row, this.clock()), this.entries.get(row.id));
     this.entries.set(row.id, entry);
     this.misses.delete(row.id);
     return entry;
@@ -75,7 +79,7 @@ export class AuctionCache {
   /** Loads every auction that can still take bids, so the first bids of a burst find them warm. */
   async warm(): Promise<void> {
     const rows = await loadOpenAuctions(this.sql);
-    for (const row of rows) this.entries.set(row.id, this.toEntry(row));
+    for (const row of rows) this.entries.set(row.id, keepKnown(entryOf(row, this.clock()), this.entries.get(row.id)));
   }
 
   private load(id: string): Promise<CachedAuction | null> {
@@ -94,13 +98,8 @@ export class AuctionCache {
       this.misses.set(id, this.clock() + this.missTtlMs);
       return null;
     }
-    const entry = this.toEntry(row);
+    const entry = keepKnown(entryOf(row, this.clock()), this.entries.get(id));
     this.entries.set(id, entry);
     return entry;
-  }
-
-  private toEntry(row: BidAuctionRow): CachedAuction {
-    const terms = { ...termsOf(row), showStock: row.showStock };
-    return { id: row.id, terms, showStock: row.showStock, stock: row.stock, loadedAt: this.clock() };
   }
 }

@@ -8,11 +8,27 @@ interface Issue {
   readonly code: string;
   /** unrecognized_keys: the unknown keys, which the path (their parent) does not name. */
   readonly keys?: readonly string[];
+  /** invalid_union: each option's own issues (empty when a discriminator matched none). */
+  readonly errors?: readonly (readonly Issue[])[];
+}
+
+/**
+ * A body that fits no option of a union (a Dutch or an English bid, say) is judged against the
+ * option it comes closest to, the one with the fewest issues, so the 400 names the field to fix
+ * instead of saying "invalid input". Paths inside an option are relative to the union's own.
+ */
+function closestOption(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    const options = issue.code === 'invalid_union' ? (issue.errors ?? []).filter((o) => o.length > 0) : [];
+    if (options.length === 0) return [issue];
+    const closest = options.reduce((best, option) => (option.length < best.length ? option : best));
+    return closestOption(closest.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })));
+  });
 }
 
 /** Turns zod's issues into the contract's 400, naming each field. */
 function invalidRequest(issues: readonly Issue[], target: string): ApiError {
-  const violations: Violation[] = issues.flatMap((issue) => {
+  const violations: Violation[] = closestOption(issues).flatMap((issue) => {
     const paths =
       issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0
         ? issue.keys.map((key) => [...issue.path, key])

@@ -1,10 +1,21 @@
-import { type AuctionStatus, auctionMomentAt, canSeeStock, nextStatusChangeAt, priceViewAt } from '@dutch/domain';
 import type { AuctionView } from '@dutch/contract';
-import type { AuctionEvent } from '@dutch/stream';
+import { canSeeStock } from '@dutch/domain';
+import type { AuctionEvent, ClosedEvent, LeadEvent } from '@dutch/stream';
 import type { Logger } from 'pino';
 import type { AuctionCache, CachedAuction } from '../cache/auction-cache.ts';
+import { applyClosed, mergeLead } from '../cache/cached-auction.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
 import { type AuctionRow, auctionView } from '../views/auction-view.ts';
+import {
+  type AnnouncedLead,
+  announcedOf,
+  closedEventOf,
+  feedStatusAt,
+  leadEvents,
+  nextChangeAt,
+  priceEventAt,
+  priceStepAt,
+} from './feed-changes.ts';
 
 /**
  * What an SSE client is sent after its snapshot. `snapshot` follows a seller's edit (the
@@ -12,11 +23,10 @@ import { type AuctionRow, auctionView } from '../views/auction-view.ts';
  */
 export type FeedEvent =
   | { readonly event: 'stock'; readonly data: { stock: number; soldCount: number } }
-  | { readonly event: 'status'; readonly data: { status: AuctionStatus } }
-  | {
-      readonly event: 'price';
-      readonly data: { currentPrice: number; nextPrice: number | null; nextDropAt: string | null };
-    }
+  | { readonly event: 'status'; readonly data: { status: string } }
+  | NonNullable<ReturnType<typeof priceEventAt>>
+  | ReturnType<typeof leadEvents>[number]
+  | ReturnType<typeof closedEventOf>
   | { readonly event: 'snapshot'; readonly data: AuctionView }
   | { readonly event: 'gone'; readonly data: Record<string, never> };
 
@@ -28,17 +38,16 @@ export type LiveGauges = Pick<GatewayMetrics, 'liveViewers' | 'liveFeeds'>;
 /** Reads an auction's row (undefined when withdrawn): the one database read per change. */
 export type LoadAuction = (id: string) => Promise<AuctionRow | undefined>;
 
-const stepKey = (moment: { currentPrice: number; nextDropAt: number | null }) =>
-  `${moment.currentPrice}@${moment.nextDropAt}`;
-
 interface Feed {
   auction: CachedAuction;
   /** Each client's send, with who is watching (null: anonymous), for what they may see. */
   readonly clients: Map<Send, string | null>;
   timer: NodeJS.Timeout | null;
-  status: AuctionStatus;
-  /** The step last announced, as "price@nextDropAt": a new step is a new price event. */
+  status: string;
+  /** The Dutch price step last announced, as "price@nextDropAt": a new step is a new price event. */
   step: string;
+  /** The English lead last announced: a higher bid is a `bid` event, a later end `extended`. */
+  announced: AnnouncedLead | null;
   /** A reload is under way; `reloadAgain` asks for one more, for a change it may have missed. */
   loading: boolean;
   reloadAgain: boolean;
@@ -61,50 +70,29 @@ export class LiveFeeds {
   ) {}
 
   subscribe(auction: CachedAuction, viewerId: string | null, send: Send): () => void {
-    let feed = this.feeds.get(auction.id);
-    if (feed === undefined) {
-      const moment = auctionMomentAt(auction.terms, auction.stock, this.clock());
-      feed = {
-        auction,
-        clients: new Map(),
-        timer: null,
-        status: moment.status,
-        step: stepKey(moment),
-        loading: false,
-        reloadAgain: false,
-      };
-      this.feeds.set(auction.id, feed);
-      this.gauges.liveFeeds.inc();
-      this.schedule(feed);
-    }
+    const feed = this.feeds.get(auction.id) ?? this.open(auction);
     feed.clients.set(send, viewerId);
     this.gauges.liveViewers.inc();
-    const current = feed;
     return () => {
-      if (!current.clients.delete(send)) return;
+      if (!feed.clients.delete(send)) return;
       this.gauges.liveViewers.dec();
-      if (current.clients.size === 0) {
-        if (current.timer !== null) clearTimeout(current.timer);
-        if (this.feeds.get(auction.id) === current) {
-          this.feeds.delete(auction.id);
-          this.gauges.liveFeeds.dec();
-        }
+      if (feed.clients.size > 0) return;
+      if (feed.timer !== null) clearTimeout(feed.timer);
+      if (this.feeds.get(auction.id) === feed) {
+        this.feeds.delete(auction.id);
+        this.gauges.liveFeeds.dec();
       }
     };
   }
 
   onEvent(event: AuctionEvent): void {
-    if (event.type !== 'changed' && event.type !== 'stock') return;
+    if (event.type === 'token-revoked') return;
     const feed = this.feeds.get(event.auctionId);
     if (feed === undefined) return;
-    if (event.type === 'changed') {
-      this.reload(feed);
-      return;
-    }
-    feed.auction.stock = event.stock;
-    const stock: FeedEvent = { event: 'stock', data: { stock: event.stock, soldCount: event.soldCount } };
-    for (const [send, viewerId] of feed.clients) if (canSeeStock(feed.auction.terms, viewerId)) send(stock);
-    this.refresh(feed);
+    if (event.type === 'changed') this.reload(feed);
+    else if (event.type === 'stock') this.onStock(feed, event.stock, event.soldCount);
+    else if (event.type === 'lead') this.onLead(feed, event);
+    else this.onClosed(feed, event);
   }
 
   close(): void {
@@ -112,6 +100,48 @@ export class LiveFeeds {
     this.feeds.clear();
     this.gauges.liveViewers.set(0);
     this.gauges.liveFeeds.set(0);
+  }
+
+  private open(auction: CachedAuction): Feed {
+    const now = this.clock();
+    const feed: Feed = {
+      auction,
+      clients: new Map(),
+      timer: null,
+      status: feedStatusAt(auction, now),
+      step: priceStepAt(auction, now),
+      announced: announcedOf(auction),
+      loading: false,
+      reloadAgain: false,
+    };
+    this.feeds.set(auction.id, feed);
+    this.gauges.liveFeeds.inc();
+    this.schedule(feed);
+    return feed;
+  }
+
+  private onStock(feed: Feed, stock: number, soldCount: number): void {
+    const { auction } = feed;
+    if (auction.format !== 'dutch') return;
+    auction.stock = stock;
+    const event: FeedEvent = { event: 'stock', data: { stock, soldCount } };
+    for (const [send, viewerId] of feed.clients) if (canSeeStock(auction.terms, viewerId)) send(event);
+    this.refresh(feed);
+  }
+
+  /** The cache took the lead already (the feed may hold its entry or an older copy): merge, announce what is new. */
+  private onLead(feed: Feed, lead: LeadEvent): void {
+    const { auction, announced } = feed;
+    if (auction.format !== 'english' || announced === null) return;
+    mergeLead(auction.lead, lead);
+    for (const event of leadEvents(auction, announced)) this.broadcast(feed, event);
+    this.refresh(feed);
+  }
+
+  private onClosed(feed: Feed, closed: ClosedEvent): void {
+    applyClosed(feed.auction, closed);
+    this.broadcast(feed, closedEventOf(feed.auction, closed));
+    this.refresh(feed);
   }
 
   /**
@@ -133,6 +163,7 @@ export class LiveFeeds {
           return;
         }
         feed.auction = this.cache.remember(row);
+        feed.announced = announcedOf(feed.auction);
         this.refresh(feed);
         const now = this.clock();
         for (const [send, viewerId] of feed.clients) send({ event: 'snapshot', data: auctionView(row, now, viewerId) });
@@ -150,22 +181,16 @@ export class LiveFeeds {
   /** Emits what changed since the last look (status, price) and sets the timer for the next change. */
   private refresh(feed: Feed): void {
     const now = this.clock();
-    const { terms, stock } = feed.auction;
-    const moment = auctionMomentAt(terms, stock, now);
-    if (moment.status !== feed.status) {
-      feed.status = moment.status;
-      this.broadcast(feed, { event: 'status', data: { status: moment.status } });
+    const status = feedStatusAt(feed.auction, now);
+    if (status !== feed.status) {
+      feed.status = status;
+      this.broadcast(feed, { event: 'status', data: { status } });
     }
-    if (stepKey(moment) !== feed.step) {
-      feed.step = stepKey(moment);
-      this.broadcast(feed, {
-        event: 'price',
-        data: {
-          currentPrice: moment.currentPrice,
-          nextPrice: moment.nextPrice,
-          nextDropAt: moment.nextDropAt === null ? null : new Date(moment.nextDropAt).toISOString(),
-        },
-      });
+    const step = priceStepAt(feed.auction, now);
+    const price = priceEventAt(feed.auction, now);
+    if (step !== feed.step && price !== null) {
+      feed.step = step;
+      this.broadcast(feed, price);
     }
     this.schedule(feed);
   }
@@ -174,13 +199,10 @@ export class LiveFeeds {
     if (feed.timer !== null) clearTimeout(feed.timer);
     feed.timer = null;
     const now = this.clock();
-    const candidates = [
-      priceViewAt(feed.auction.terms, now).nextDropAt,
-      nextStatusChangeAt(feed.auction.terms, now),
-    ].filter((at): at is number => at !== null);
-    if (candidates.length === 0) return;
+    const next = nextChangeAt(feed.auction, now);
+    if (next === null) return;
     // A few ms late rather than early: the price must have changed when we look.
-    const delay = Math.max(0, Math.min(...candidates) - now) + 5;
+    const delay = Math.max(0, next - now) + 5;
     feed.timer = setTimeout(
       () => {
         try {

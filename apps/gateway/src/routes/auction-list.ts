@@ -1,5 +1,5 @@
 import { type Db, findAuctionPage } from '@dutch/db';
-import type { AuctionStatus } from '@dutch/domain';
+import type { AuctionFormat, AuctionStatus } from '@dutch/domain';
 import { z } from 'zod';
 import {
   cursorNumber,
@@ -15,6 +15,7 @@ export type AuctionSort = 'startsAt' | '-startsAt' | 'currentPrice' | '-currentP
 
 export interface AuctionListRequest {
   readonly status: AuctionStatus | undefined;
+  readonly format: AuctionFormat | undefined;
   readonly sort: AuctionSort;
   readonly limit: number;
   readonly cursor: string | undefined;
@@ -23,7 +24,8 @@ export interface AuctionListRequest {
 /**
  * A cursor pins the instant the first page was computed at, so a whole listing sorted by
  * price (which changes with time) is one consistent snapshot, and keyset paging on
- * (key, id) never skips or repeats an auction. Each field is checked for what the query does
+ * (key, id) never skips or repeats an auction. An English auction's price moves by bids, not
+ * time, so one outbid between two pages may move across the page boundary. Each field is checked for what the query does
  * with it: the key is a price (int4) or an epoch-ms start (int8), asOf an instant a list issued.
  */
 const Cursor = z.object({ sort: z.string(), asOf: cursorNumber, key: cursorNumber, id: z.uuid() });
@@ -43,6 +45,7 @@ export async function listAuctions(db: Db, request: AuctionListRequest, now: num
     descending: request.sort.startsWith('-'),
     asOf,
     status: request.status,
+    format: request.format,
     after: cursor,
     limit: request.limit,
   });

@@ -61,6 +61,8 @@ describe('POST /auctions', () => {
       sellerId: seller.id,
       title: 'Vintage camera',
       description: 'A Leica M3',
+      format: 'dutch',
+      pricing: 'pay_as_bid',
       startPrice: 1000,
       floorPrice: 300,
       priceDrop: { kind: 'constant', amount: 100 },
@@ -76,6 +78,8 @@ describe('POST /auctions', () => {
       soldCount: 0,
       perBuyerLimit: 5,
       showStock: true,
+      closedAt: null,
+      clearingPrice: null,
       createdAt: expect.any(String),
       serverTime: expect.any(String),
     });

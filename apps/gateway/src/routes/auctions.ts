@@ -7,27 +7,17 @@ import {
   errors,
   IdParam,
 } from '@dutch/contract';
-import {
-  type DbTx,
-  draftOf,
-  findAuction,
-  insertAuction,
-  lockAuctionRow,
-  updateAuction,
-  withdrawAuction,
-} from '@dutch/db';
-import { checkChangeable, validateAuction } from '@dutch/domain';
+import { findAuction, withdrawAuction } from '@dutch/db';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { v7 as uuidv7 } from 'uuid';
-import { ApiError, fromDomain } from '../api-error.ts';
+import { ApiError } from '../api-error.ts';
 import { type AppContext, memberIdOf, publish } from '../app-context.ts';
 import { optionalMember, requireMember } from '../auth/authenticate.ts';
 import type { HonoEnv } from '../hono-env.ts';
 import { transactionInTime } from '../http/deadline.ts';
 import { auctionView } from '../views/auction-view.ts';
-import { type AuctionInput, EMPTY, mergeDraft } from './auction-drafts.ts';
 import { listAuctions } from './auction-list.ts';
+import { changeLocked, lockForWithdrawal, prepareInsert } from './auction-writes.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
 type Router = OpenAPIHono<HonoEnv>;
@@ -51,7 +41,11 @@ function addCreateRoute(app: Router, ctx: AppContext, auth: Guard): void {
     method: 'post',
     path: '/',
     tags: ['Auctions'],
-    summary: 'Put stock up for a Dutch auction (the caller is the seller)',
+    summary: 'Put something up for auction (the caller is the seller)',
+    description:
+      'Without `format` (or with "dutch"): a Dutch auction, the price stepping down over time, with `pricing` ' +
+      'pay_as_bid (the default) or uniform. With `format: "english"`: one lot, the price going up by bids. ' +
+      "The other format's fields are a 400.",
     security: bearer,
     middleware: [auth] as const,
     request: { body: json(AuctionCreate) },
@@ -60,9 +54,8 @@ function addCreateRoute(app: Router, ctx: AppContext, auth: Guard): void {
   app.openapi(route, async (c) => {
     const now = ctx.clock();
     const sellerId = memberIdOf(c);
-    const checked = validateAuction(mergeDraft(EMPTY, c.req.valid('json')), now);
-    if (!checked.ok) throw fromDomain(checked.error);
-    const row = await transactionInTime(c, ctx.db, (tx) => insertAuction(tx, uuidv7(), sellerId, checked.value));
+    const insert = prepareInsert(c.req.valid('json'), now);
+    const row = await transactionInTime(c, ctx.db, (tx) => insert(tx, uuidv7(), sellerId));
     await publish(ctx, { type: 'changed', auctionId: row.id });
     c.header('Location', `/auctions/${row.id}`);
     return c.json(auctionView(row, now, sellerId), 201);
@@ -74,7 +67,7 @@ function addListRoute(app: Router, ctx: AppContext, viewer: Guard): void {
     method: 'get',
     path: '/',
     tags: ['Auctions'],
-    summary: 'List auctions, filtered by status, sorted, paged with a cursor',
+    summary: 'List auctions, filtered by status and format, sorted, paged with a cursor',
     middleware: [viewer] as const,
     request: { query: AuctionListQuery },
     responses: { 200: jsonResponse(AuctionList, 'A page of auctions'), ...errors(400, 401) },
@@ -84,6 +77,7 @@ function addListRoute(app: Router, ctx: AppContext, viewer: Guard): void {
     const now = ctx.clock();
     const filter = {
       status: query.status,
+      format: query.format,
       sort: query.sort ?? 'startsAt',
       limit: query.limit ?? 20,
       cursor: query.cursor,
@@ -118,6 +112,7 @@ function addChangeRoute(app: Router, ctx: AppContext, auth: Guard): void {
     path: '/{id}',
     tags: ['Auctions'],
     summary: 'Change any subset of the fields, while the auction is scheduled (seller only)',
+    description: "The fields of the auction's own format; `format` itself cannot change (400).",
     security: bearer,
     middleware: [auth] as const,
     request: { params: IdParam, body: json(AuctionPatch) },
@@ -130,7 +125,8 @@ function addChangeRoute(app: Router, ctx: AppContext, auth: Guard): void {
     const { id } = c.req.valid('param');
     const memberId = memberIdOf(c);
     const now = ctx.clock();
-    const row = await changeAuction(c, ctx, { id, memberId, now, input: c.req.valid('json') });
+    const input = c.req.valid('json');
+    const row = await transactionInTime(c, ctx.db, (tx) => changeLocked(tx, { id, memberId, now, input }));
     if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
     await announceChange(ctx, id);
     return c.json(auctionView(row, now, memberId), 200);
@@ -153,7 +149,7 @@ function addWithdrawRoute(app: Router, ctx: AppContext, auth: Guard): void {
     const memberId = memberIdOf(c);
     const now = ctx.clock();
     await transactionInTime(c, ctx.db, async (tx) => {
-      await lockForChange(tx, id, memberId, now);
+      await lockForWithdrawal(tx, id, memberId, now);
       await withdrawAuction(tx, id, now);
     });
     await announceChange(ctx, id);
@@ -161,35 +157,8 @@ function addWithdrawRoute(app: Router, ctx: AppContext, auth: Guard): void {
   });
 }
 
-interface Change {
-  readonly id: string;
-  readonly memberId: string;
-  readonly now: number;
-  readonly input: AuctionInput;
-}
-
-/** Merges the change onto the locked auction and writes it, if the domain accepts the result. */
-function changeAuction(c: Context<HonoEnv>, ctx: AppContext, { id, memberId, now, input }: Change) {
-  return transactionInTime(c, ctx.db, async (tx) => {
-    const current = await lockForChange(tx, id, memberId, now);
-    const checked = validateAuction(mergeDraft(draftOf(current), input), now);
-    if (!checked.ok) throw fromDomain(checked.error);
-    return updateAuction(tx, id, memberId, checked.value, now);
-  });
-}
-
 /** This process forgets its copy at once; the others, and the live feeds, hear it on the channel. */
 async function announceChange(ctx: AppContext, id: string): Promise<void> {
   ctx.auctions.invalidate(id);
   await publish(ctx, { type: 'changed', auctionId: id });
-}
-
-/** Loads the auction for a seller's change, in the order the contract checks: 404, 403, 409. */
-async function lockForChange(tx: DbTx, id: string, memberId: string, now: number) {
-  const row = await lockAuctionRow(tx, id);
-  if (row === undefined) throw new ApiError('NOT_FOUND', 'No such auction.');
-  if (row.sellerId !== memberId) throw new ApiError('FORBIDDEN', 'Only the seller can change this auction.');
-  const changeable = checkChangeable({ startsAt: row.startsAt }, now);
-  if (!changeable.ok) throw fromDomain(changeable.error);
-  return row;
 }

@@ -26,9 +26,12 @@ export function bidRoutes(ctx: AppContext) {
       method: 'post',
       path: '/{id}/bids',
       tags: ['Bids'],
-      summary: 'Accept the current price: answered 202 with a receipt before anything is written to the database',
+      summary: 'Bid: answered 202 with a receipt before anything is written to the database',
       description:
-        'The buyer pays `unitPrice`, the price at `acceptedAt` by the gateway clock, never more than `maxPrice`. ' +
+        'Dutch auction: `{quantity, maxPrice}`; the buyer pays `unitPrice`, the price at `acceptedAt` by the gateway ' +
+        'clock, never more than `maxPrice`. English auction: `{amount}`; it leads if it is at least `minNextBid` when ' +
+        'it settles and the buyer can hold it (refused at once with BID_TOO_LOW when below `minNextBid` as the gateway ' +
+        "knows it). The other format's body is a 400. " +
         'The bid settles asynchronously, in order of acceptance; poll the receipt for the outcome. ' +
         'Send an `Idempotency-Key` to retry safely: the same key from the same buyer returns the same receipt for 24 h.',
       security: bearer,
@@ -45,12 +48,10 @@ export function bidRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const body = c.req.valid('json');
       const accepted = await placeBid(deps, {
         auctionId: id,
         buyerId: memberIdOf(c),
-        quantity: body.quantity,
-        maxPrice: body.maxPrice,
+        body: c.req.valid('json'),
         idempotencyKey: idempotencyKeyOf(c.req.header('idempotency-key')),
       });
       ctx.metrics.bidsAccepted.inc();

@@ -23,9 +23,13 @@ export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
     tags: ['Auctions'],
     summary: 'Live updates (Server-Sent Events)',
     description:
-      'First a `snapshot` (the auction view), then `stock` {stock, soldCount} (only to those who see the stock: ' +
-      'everyone when showStock is true, else the seller, who sends `Authorization: Bearer`), `status` {status} and ' +
-      '`price` {currentPrice, nextPrice, nextDropAt} at each drop, and a fresh `snapshot` after the seller edits it. ' +
+      'First a `snapshot` (the auction view), then, on a Dutch auction, `stock` {stock, soldCount} (only to those ' +
+      'who see the stock: everyone when showStock is true, else the seller, who sends `Authorization: Bearer`), ' +
+      '`price` {currentPrice, nextPrice, nextDropAt} at each drop; on an English auction `bid` {highBid, bidCount, ' +
+      'minNextBid, endsAt, reserveMet} after each leading bid and `extended` {endsAt} when a soft close moves the end; ' +
+      'on both, `status` {status}, `closed` {status, closedAt, winnerId and finalPrice (English) or clearingPrice ' +
+      '(Dutch)} once the close settles, and a fresh `snapshot` after the seller edits it. The reserve price is never ' +
+      'sent to anyone but the seller. ' +
       'Every event has an id; a client reconnecting with Last-Event-ID gets a fresh snapshot. A comment line every ' +
       '15 s keeps proxies from closing it. Each client address may hold SSE_MAX_CONNECTIONS_PER_CLIENT streams at once.',
     middleware: [optionalMember(ctx.tokens)] as const,

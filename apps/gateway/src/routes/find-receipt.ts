@@ -1,4 +1,5 @@
 import { type Db, findReceiptRow } from '@dutch/db';
+import { isRefundable } from '@dutch/domain';
 import {
   decodePendingReceipt,
   type KeyLayout,
@@ -22,9 +23,12 @@ export function redisReceiptView(copy: PendingReceipt): ReceiptView {
   };
 }
 
-/** Postgres keeps decided refunds only: a PURCHASED receipt with a refund queued reads REFUND_PENDING. */
+/**
+ * Postgres keeps decided refunds only: a refundable receipt (PURCHASED, or an English WON) with a
+ * refund queued reads REFUND_PENDING.
+ */
 async function withRefundMark(redis: RedisClient, layout: KeyLayout, view: ReceiptView): Promise<ReceiptView> {
-  if (view.status !== 'PURCHASED') return view;
+  if (!isRefundable(view.status)) return view;
   const marks = refundMarksKey(layout, shardOf(view.auctionId, layout.shards));
   return (await redis.hexists(marks, view.id)) === 1 ? { ...view, status: 'REFUND_PENDING' } : view;
 }

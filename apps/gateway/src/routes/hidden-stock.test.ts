@@ -1,5 +1,9 @@
 import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CachedAuction } from '../cache/auction-cache.ts';
+
+/** The stock a Dutch auction's cache entry holds (undefined for none, or an English one). */
+const cachedStock = (entry: CachedAuction | null) => (entry?.format === 'dutch' ? entry.stock : undefined);
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -25,7 +29,7 @@ async function hiddenAuction() {
   expect(first.status).toBe(202);
   await waitFor(async () => {
     await t.settle();
-    return (await t.gateway.context.auctions.get(auction.id))?.stock === 4;
+    return cachedStock(await t.gateway.context.auctions.get(auction.id)) === 4;
   });
   return { seller, buyer, auction };
 }

@@ -17,7 +17,7 @@ describe('members and points', () => {
     expect(created.body.token).toMatch(/^dat_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
     const me = await t.request('GET', '/members/me', { token: created.body.token });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: created.body.id, name: 'Ada', points: 0, age: 36, gender: 'female' });
+    expect(me.body).toEqual({ id: created.body.id, name: 'Ada', points: 0, heldPoints: 0, age: 36, gender: 'female' });
   });
 
   it('stores only a hash of the token', async () => {

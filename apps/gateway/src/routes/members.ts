@@ -69,7 +69,7 @@ function addMeRoute(app: Router, ctx: AppContext, auth: Guard): void {
       method: 'get',
       path: '/me',
       tags: ['Members'],
-      summary: 'Who the token belongs to, and their points',
+      summary: 'Who the token belongs to, and their points (free, and held for leading English bids)',
       security: bearer,
       middleware: [auth] as const,
       responses: { 200: jsonResponse(Member, 'The member'), ...errors(401) },

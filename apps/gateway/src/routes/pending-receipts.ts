@@ -1,3 +1,4 @@
+import { isRefundable } from '@dutch/domain';
 import {
   decodePendingReceipt,
   type KeyLayout,
@@ -64,9 +65,9 @@ export async function queuedRefunds(redis: RedisClient, layout: KeyLayout): Prom
   return new Set(ids.flat());
 }
 
-/** Postgres keeps decided refunds only: a PURCHASED receipt with a refund queued reads REFUND_PENDING. */
+/** Postgres keeps decided refunds only: a refundable receipt with a refund queued reads REFUND_PENDING. */
 export function markQueuedRefund(receipt: ReceiptView, queued: ReadonlySet<string>): ReceiptView {
-  return receipt.status === 'PURCHASED' && queued.has(receipt.id) ? { ...receipt, status: 'REFUND_PENDING' } : receipt;
+  return isRefundable(receipt.status) && queued.has(receipt.id) ? { ...receipt, status: 'REFUND_PENDING' } : receipt;
 }
 
 /** A hash's values, read in pages so a large one does not block Redis. */

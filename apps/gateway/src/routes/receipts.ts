@@ -6,6 +6,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { ApiError, fromDomain } from '../api-error.ts';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
+import { knownEndOf } from '../cache/cached-auction.ts';
 import type { HonoEnv } from '../hono-env.ts';
 import { findReceipt } from './find-receipt.ts';
 import { bearer, jsonResponse, router } from './router.ts';
@@ -45,11 +46,12 @@ function addRefundRoute(app: Router, ctx: AppContext, auth: Guard): void {
     method: 'post',
     path: '/{id}/refund',
     tags: ['Receipts'],
-    summary: 'Ask for a refund once the auction has ended (the buyer)',
+    summary: 'Ask for a refund once the auction has ended (the buyer of a PURCHASED or WON receipt)',
     description:
-      'Points go back from the seller to the buyer and the units back to stock, through the same queue as bids. ' +
-      'The receipt may read PURCHASED for a moment, then REFUND_PENDING, then REFUNDED ' +
-      '(or PURCHASED with failureReason SELLER_INSUFFICIENT_POINTS when the seller cannot pay it back yet).',
+      'Points go back from the seller to the buyer (finalUnitPrice * quantity, or an English amount) and the units ' +
+      'back to stock, through the same queue as bids. The receipt may read PURCHASED (or WON) for a moment, then ' +
+      'REFUND_PENDING, then REFUNDED (or back to PURCHASED / WON with failureReason SELLER_INSUFFICIENT_POINTS ' +
+      'when the seller cannot pay it back yet).',
     security: bearer,
     middleware: [auth] as const,
     request: { params: IdParam },
@@ -76,11 +78,13 @@ async function requestRefund(ctx: AppContext, receipt: FoundReceipt): Promise<vo
   const auction = await ctx.auctions.get(receipt.auctionId);
   if (auction === null) throw notFound();
   const now = ctx.clock();
-  const refundable = checkRefundable(receipt, auction.terms, now);
+  // An English auction's current end, extensions included (a WON receipt means it closed, so the end is final).
+  const end = { endsAt: knownEndOf(auction) };
+  const refundable = checkRefundable(receipt, end, now);
   if (!refundable.ok) throw fromDomain(refundable.error);
   const queued = await queueRefundOf(ctx, receipt, now);
   if (queued === null) {
-    const queuedAlready = checkRefundable({ status: 'REFUND_PENDING' }, auction.terms, now);
+    const queuedAlready = checkRefundable({ status: 'REFUND_PENDING' }, end, now);
     if (!queuedAlready.ok) throw fromDomain(queuedAlready.error);
   }
 }
