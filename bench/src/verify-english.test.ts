@@ -35,6 +35,53 @@ interface Bid {
   readonly at: number;
 }
 
+/** A settled English receipt row, as Postgres would hold it before any later change. */
+function rowOf(id: string, bid: Bid, i: number, status: string, failureReason: string | null): ReceiptRow {
+  const acceptedAt = T0 + bid.at;
+  const { buyer: buyerId, amount } = bid;
+  return {
+    ...{ id, auctionId: 'a1', buyerId, sellerId: SELLER, quantity: 1, unitPrice: amount, total: amount },
+    ...{
+      status,
+      failureReason,
+      acceptedAt,
+      settledAt: acceptedAt + 5,
+      streamId: `${acceptedAt}-${i}`,
+      settleSeq: i + 1,
+    },
+  };
+}
+
+/** Each bid settled alone, in order, by the domain's settleEnglishBids: receipts, moves and the lead. */
+function settleEach(t: EnglishTerms, bids: readonly Bid[], start: ReadonlyMap<string, number>) {
+  const free = new Map(start);
+  let lead = openingLead(t);
+  const statuses = new Map<string, string>();
+  const moves: LedgerMove[] = [];
+  const receipts = bids.map((bid, i) => {
+    const receiptId = `r${i + 1}`;
+    const queued = { receiptId, buyerId: bid.buyer, amount: bid.amount, acceptedAt: T0 + bid.at };
+    const settled = settleEnglishBids(t, { lead, points: free }, [queued]);
+    const outcome = settled.outcomes[0];
+    if (outcome === undefined) throw new Error('nothing settled');
+    for (const o of settled.outbid) statuses.set(o.receiptId, 'OUTBID');
+    for (const [id, d] of balanceDeltasOf(settled.moves).points) free.set(id, (free.get(id) ?? 0) + d);
+    moves.push(...settled.moves);
+    lead = settled.lead;
+    statuses.set(receiptId, outcome.status);
+    return rowOf(receiptId, bid, i, outcome.status, outcome.status === 'FAILED' ? outcome.reason : null);
+  });
+  return { receipts, statuses, moves, lead };
+}
+
+/** Every member's points and held points after the moves. */
+function balancesAfter(start: ReadonlyMap<string, number>, moves: readonly LedgerMove[]) {
+  const deltas = balanceDeltasOf(moves);
+  return new Map(
+    [...start].map(([id, p]) => [id, { points: p + (deltas.points.get(id) ?? 0), held: deltas.held.get(id) ?? 0 }]),
+  );
+}
+
 /**
  * What a correct engine leaves behind for these bids: each settled one at a time in order by
  * the domain's settleEnglishBids, then (unless `open`) closed by closeAuction; every test
@@ -44,79 +91,30 @@ function world(
   bids: readonly Bid[],
   points: Record<string, number>,
   options: { open?: boolean; reserve?: number | null } = {},
-) {
+): EnglishInput {
   const t = terms(options.reserve === undefined ? 150 : options.reserve);
-  const start = new Map(Object.entries(points));
-  start.set(SELLER, 0);
-  const free = new Map(start);
-  let lead = openingLead(t);
-  const statuses = new Map<string, string>();
-  const moves: LedgerMove[] = [];
-  const receipts: ReceiptRow[] = bids.map((bid, i) => {
-    const receiptId = `r${i + 1}`;
-    const acceptedAt = T0 + bid.at;
-    const settled = settleEnglishBids(t, { lead, points: free }, [
-      { receiptId, buyerId: bid.buyer, amount: bid.amount, acceptedAt },
-    ]);
-    const outcome = settled.outcomes[0];
-    if (outcome === undefined) throw new Error('nothing settled');
-    for (const o of settled.outbid) statuses.set(o.receiptId, 'OUTBID');
-    for (const [id, d] of balanceDeltasOf(settled.moves).points) free.set(id, (free.get(id) ?? 0) + d);
-    moves.push(...settled.moves);
-    lead = settled.lead;
-    statuses.set(receiptId, outcome.status);
-    const failureReason = outcome.status === 'FAILED' ? outcome.reason : null;
-    return {
-      id: receiptId,
-      auctionId: 'a1',
-      buyerId: bid.buyer,
-      sellerId: SELLER,
-      quantity: 1,
-      unitPrice: bid.amount,
-      total: bid.amount,
-      status: outcome.status,
-      failureReason,
-      acceptedAt,
-      settledAt: acceptedAt + 5,
-      streamId: `${acceptedAt}-${i}`,
-      settleSeq: i + 1,
-    };
-  });
-  let closedAt: number | null = null;
-  let winnerId: string | null = null;
-  let finalPrice: number | null = null;
+  const start = new Map([...Object.entries(points), [SELLER, 0] as const]);
+  const { receipts, statuses, moves, lead } = settleEach(t, bids, start);
+  let close = { closedAt: null as number | null, winnerId: null as string | null, finalPrice: null as number | null };
   if (options.open !== true) {
-    closedAt = lead.endsAt + 2_000;
+    const closedAt = lead.endsAt + 2_000;
     const plan = closeAuction({ format: 'english', terms: t, lead }, closedAt);
     for (const r of plan.receipts) if (r.status !== undefined) statuses.set(r.receiptId, r.status);
     moves.push(...plan.moves);
-    ({ winnerId, finalPrice } = plan);
+    close = { closedAt, winnerId: plan.winnerId, finalPrice: plan.finalPrice };
   }
-  const final = new Map([...start].map(([id, p]) => [id, { points: p, held: 0 }]));
-  const deltas = balanceDeltasOf(moves);
-  for (const [id, d] of deltas.points)
-    final.set(id, { ...(final.get(id) ?? { points: 0, held: 0 }), points: (final.get(id)?.points ?? 0) + d });
-  for (const [id, d] of deltas.held)
-    final.set(id, { ...(final.get(id) ?? { points: 0, held: 0 }), held: (final.get(id)?.held ?? 0) + d });
-  const settledReceipts = receipts.map((r) => ({ ...r, status: statuses.get(r.id) ?? r.status }));
-  const ledger: LedgerRow[] = moves.map((m) => ({ ...m, receiptId: m.receiptId as string }));
   const answers: AnsweredReceipt[] = receipts.map((r) => ({
-    receiptId: r.id,
-    auctionId: 'a1',
-    buyerId: r.buyerId,
-    quantity: 1,
-    unitPrice: r.total,
-    acceptedAt: r.acceptedAt,
-    status: 'PENDING',
+    ...{ receiptId: r.id, auctionId: 'a1', buyerId: r.buyerId, quantity: 1, unitPrice: r.total },
+    ...{ acceptedAt: r.acceptedAt, status: 'PENDING' as const },
   }));
   const charged = [...start.values()].reduce((a, b) => a + b, 0);
-  const input: EnglishInput = {
-    auction: { id: 'a1', terms: t, lead, closedAt, winnerId, finalPrice },
-    receipts: settledReceipts,
+  return {
+    auction: { id: 'a1', terms: t, lead, ...close },
+    receipts: receipts.map((r) => ({ ...r, status: statuses.get(r.id) ?? r.status })),
     answers,
-    ledger,
+    ledger: moves.map((m): LedgerRow => ({ ...m, receiptId: m.receiptId as string })),
     startPoints: start,
-    final,
+    final: balancesAfter(start, moves),
     totals: { pointsAndHeld: charged, charged },
     refusals: [],
     unansweredAllowance: 0,
@@ -124,7 +122,6 @@ function world(
     audit: [],
     transport: { transportErrors: 0, timeouts: 0, status5xx: 0, unexpected: {} },
   };
-  return input;
 }
 
 const failing = (input: EnglishInput) =>
