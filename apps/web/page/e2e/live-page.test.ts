@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '@dutch/testkit';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertChromium, launchBrowser, type TestBrowser } from './browser.ts';
+import { assertChromium, launchBrowser, type TestBrowser, watchErrors } from './browser.ts';
 import {
   chargePoints,
   createAuctionThroughForm,
@@ -18,14 +17,6 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/index.html', import.meta.url))
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
-
-/** Every uncaught error and console error on a page fails the test: the page must run clean. */
-function watchErrors(page: Page, errors: string[]): void {
-  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
-  });
-}
 
 describe('the live auction page, in Chromium against a real gateway and consumer', () => {
   let stack: Stack;

@@ -26,12 +26,35 @@ export interface AuctionInput {
   readonly durationSeconds: number;
   readonly stock: number;
   readonly perBuyerLimit: number;
+  /** Everyone pays the final price (uniform pricing); pay-as-bid when left out. */
+  readonly uniform?: boolean;
+}
+
+/** An instant `ms` from now as datetime-local takes it: the browser formats it, so time zones agree. */
+export function localDateTime(page: Page, ms: number): Promise<string> {
+  return page.evaluate((offset) => {
+    const d = new Date(Date.now() + offset);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }, ms);
+}
+
+/** Submits the Sell form and returns the id of the auction it opened. */
+export async function submitAuctionForm(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Create auction' }).click();
+  await page.waitForURL(/#\/auctions\/[0-9a-f-]{36}$/);
+  const id = new URL(page.url()).hash.split('/').pop();
+  if (id === undefined) throw new Error(`no auction id in ${page.url()}`);
+  return id;
 }
 
 /** Fills the Sell form, waits for the live schedule preview, submits; returns the new auction's id. */
 export async function createAuctionThroughForm(page: Page, base: string, input: AuctionInput): Promise<string> {
   await page.goto(`${base}/#/sell`);
   await page.getByLabel('Title', { exact: true }).fill(input.title);
+  if (input.uniform) {
+    await page.getByLabel('Everyone pays the final price (the lowest any buyer paid)', { exact: true }).check();
+  }
   await page.getByLabel('Start price (points)', { exact: true }).fill(String(input.startPrice));
   await page.getByLabel('By a fixed amount', { exact: true }).check();
   await page.getByLabel('Drop by (points)', { exact: true }).fill(String(input.dropAmount));
@@ -40,22 +63,12 @@ export async function createAuctionThroughForm(page: Page, base: string, input: 
   await page.getByLabel('Duration (seconds)', { exact: true }).fill(String(input.durationSeconds));
   await page.getByLabel('Stock (units for sale)', { exact: true }).fill(String(input.stock));
   await page.getByLabel('Limit per buyer (units)', { exact: true }).fill(String(input.perBuyerLimit));
-  // datetime-local takes the browser's local time; the browser formats it so time zones agree.
-  const startsAt = await page.evaluate((ms) => {
-    const d = new Date(Date.now() + ms);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  }, input.startsInMs);
-  await page.getByLabel('Starts at', { exact: true }).fill(startsAt);
+  await page.getByLabel('Starts at', { exact: true }).fill(await localDateTime(page, input.startsInMs));
   await page
     .getByTestId('preview-summary')
     .filter({ hasText: `${input.durationSeconds / input.dropIntervalSeconds} prices` })
     .waitFor();
-  await page.getByRole('button', { name: 'Create auction' }).click();
-  await page.waitForURL(/#\/auctions\/[0-9a-f-]{36}$/);
-  const id = new URL(page.url()).hash.split('/').pop();
-  if (id === undefined) throw new Error(`no auction id in ${page.url()}`);
-  return id;
+  return submitAuctionForm(page);
 }
 
 /** The price the page shows, as a number. */

@@ -53,6 +53,7 @@ describe('English auction words', () => {
       'The high bid meets the reserve: it will win.',
     );
     expect(describeReserve(englishFromView(englishView({ reservePrice: null })))).toBe('No reserve.');
+    expect(describeReserve(close(englishFromView(englishView({ highBid: 600, reserveMet: true })), 'w', 600))).toBe('');
   });
 
   it('puts the viewer first: leading, outbid, won', () => {

@@ -34,8 +34,9 @@ export function describeEnglishResult(state: LiveEnglish): string {
   return 'Ended with no bids.';
 }
 
-/** The reserve line: bidders see only whether it is met, the seller also sees the amount. */
+/** The reserve line: bidders see only whether it is met, the seller also sees the amount. Empty once closed: the result says it. */
 export function describeReserve(state: LiveEnglish): string {
+  if (state.close !== null) return '';
   const reserve = state.view.reservePrice;
   if (reserve === null) return 'No reserve.';
   const amount = reserve === undefined ? '' : ` (your reserve: ${points(reserve)})`;

@@ -9,7 +9,7 @@ import {
   followAuctionEvents,
 } from './auction-events.ts';
 import { h, setText } from './dom.ts';
-import { createReceiptCard, type PlacedBid } from './receipt-card.ts';
+import { createReceiptCard, type PlacedBid, type ReceiptCard } from './receipt-card.ts';
 
 /** What every auction page has, whatever the format: the title, the live-feed line, problems, and a body. */
 export interface AuctionShell {
@@ -80,12 +80,19 @@ export function followLiveEvents<E extends FeedEvent>(
 export function createReceiptSlot(ctx: AppContext, onSettled: (receipt: Receipt) => void, signal: AbortSignal) {
   const element = h('div');
   let receipt: AbortController | null = null;
+  let card: ReceiptCard | null = null;
   signal.addEventListener('abort', () => receipt?.abort(), { once: true });
 
   const onAccepted = (bid: PlacedBid) => {
     receipt?.abort(); // the newest bid's receipt replaces the previous one; its row stays in the purchases
     receipt = new AbortController();
-    element.replaceChildren(createReceiptCard(ctx, bid, onSettled, receipt.signal));
+    card = createReceiptCard(ctx, bid, onSettled, receipt.signal);
+    element.replaceChildren(card.element);
   };
-  return { element, onAccepted };
+  /** Fresh readings of the viewer's receipts: the card follows its own once it stopped polling. */
+  const update = (receipts: readonly Receipt[]) => {
+    const fresh = receipts.find((r) => r.id === card?.receiptId);
+    if (fresh !== undefined && fresh.status !== 'PENDING') card?.show(fresh);
+  };
+  return { element, onAccepted, update };
 }

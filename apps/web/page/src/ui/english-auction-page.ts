@@ -130,8 +130,10 @@ export function mountEnglishAuction(
     const view = await loadAuctionView(ctx, id, shell, signal);
     if (view !== null && view.format === 'english') adopt(view);
   };
-  const onReceipts = (receipts: readonly Receipt[]) =>
+  const onReceipts = (receipts: readonly Receipt[]) => {
+    parts.receiptSlot.update(receipts);
     react({ state: withReceipts(state, receipts), refreshMine: false, reloadView: false });
+  };
   const parts = createEnglishParts(ctx, id, onReceipts, signal);
   const onAccepted = (bid: PlacedBid) => {
     parts.receiptSlot.onAccepted(bid);

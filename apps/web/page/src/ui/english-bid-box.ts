@@ -111,6 +111,9 @@ export function createEnglishBidBox(
       const { token, member } = ctx.session.get();
       open = token !== null && outcome.kind !== 'seller' && englishStatusOf(live, now) === 'running';
       refreshButton();
+      // Once closed there is nothing to bid on: only the note stays.
+      amount.element.hidden = live.close !== null;
+      button.hidden = live.close !== null;
       least = live.minNextBid;
       amount.control.min = String(least);
       if (followMinimum) amount.control.value = String(least);

@@ -62,8 +62,10 @@ export function createEnglishPanel(): EnglishPanel {
       if (shownEnd !== null && live.endsAt > shownEnd) parts.countdown.classList.add('end-moved');
       shownEnd = live.endsAt;
       setText(parts.countdown, describeEnglishCountdown(live, now));
-      setText(parts.bids, `${live.bidCount} leading ${live.bidCount === 1 ? 'bid' : 'bids'} so far`);
+      const bids = `${live.bidCount} leading ${live.bidCount === 1 ? 'bid' : 'bids'}`;
+      setText(parts.bids, open ? `${bids} so far` : bids);
       setText(parts.reserve, describeReserve(live));
+      parts.reserve.hidden = !open;
       parts.reserve.dataset.reserveMet = String(live.reserveMet);
     },
   };

@@ -25,7 +25,19 @@ export function createPricePanel(): PricePanel {
   const next = h('p', { class: 'next-change', role: 'timer', 'data-testid': 'next-drop' });
   const stock = h('p', { class: 'stock', 'data-testid': 'stock', 'aria-live': 'polite', hidden: true });
   const uniform = h('p', { class: 'uniform-note', 'data-testid': 'uniform-note', 'aria-live': 'polite', hidden: true });
-  const element = h('section', { class: 'price-panel', 'aria-label': 'Price' }, status, price, next, stock, uniform);
+  const uniformBadge = h(
+    'p',
+    { class: 'badge badge-uniform', 'data-testid': 'uniform-badge', hidden: true },
+    'Uniform price',
+  );
+  const badges = h(
+    'div',
+    { class: 'badges' },
+    status,
+    h('p', { class: 'badge badge-format badge-dutch' }, 'Dutch: price goes down'),
+    uniformBadge,
+  );
+  const element = h('section', { class: 'price-panel', 'aria-label': 'Price' }, badges, price, next, stock, uniform);
 
   let shownPrice: number | null = null;
   price.addEventListener('animationend', () => price.classList.remove('price-dropped'));
@@ -46,6 +58,7 @@ export function createPricePanel(): PricePanel {
         setText(stock, describeStock(live.stock, live.view.initialStock));
       }
       showUniform(uniform, live);
+      uniformBadge.hidden = live.view.pricing !== 'uniform';
     },
   };
 }

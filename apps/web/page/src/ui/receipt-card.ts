@@ -40,6 +40,13 @@ function createFacts(bid: PlacedBid, total: HTMLElement): HTMLElement {
   );
 }
 
+export interface ReceiptCard {
+  readonly element: HTMLElement;
+  readonly receiptId: string;
+  /** A later reading of the receipt from elsewhere (an English lead is OUTBID or WON after it settled). */
+  show(receipt: Pick<Receipt, 'status' | 'failureReason'>): void;
+}
+
 /**
  * The receipt of a bid just placed, following it from PENDING until settled (Dutch: PURCHASED
  * or FAILED; English: LEADING or FAILED). `onSettled` lets the page reload what the settlement
@@ -50,7 +57,7 @@ export function createReceiptCard(
   bid: PlacedBid,
   onSettled: (receipt: Receipt) => void,
   signal: AbortSignal,
-): HTMLElement {
+): ReceiptCard {
   const status = createReceiptStatus('receipt-status');
   const total = h('dd', { 'data-testid': 'receipt-total' });
   const trouble = h('p', { class: 'form-error', role: 'alert' });
@@ -79,5 +86,9 @@ export function createReceiptCard(
       })
       .catch((error: unknown) => setText(trouble, describeError(error)));
   }
-  return element;
+  return {
+    element,
+    receiptId: bid.accepted.receiptId,
+    show: (receipt) => status.show(receipt.status, receipt.failureReason),
+  };
 }
