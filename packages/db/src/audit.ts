@@ -5,7 +5,7 @@ import {
   checkReferences,
 } from './audit-balances.ts';
 import { checkEnglishLeads, checkUniformPrices } from './audit-closes.ts';
-import { checkMoveParties, checkReceiptMoves, checkSettleOrder, checkStockHeld } from './audit-receipts.ts';
+import { checkReceiptMoves, checkSettleOrder, checkStockHeld } from './audit-receipts.ts';
 import type { Sql } from './client.ts';
 
 /**
@@ -23,7 +23,6 @@ export async function auditLedger(sql: Sql, options: { auctionIds?: readonly str
     ...(await checkReferences(sql)),
     ...(await checkPointsConserved(sql)),
     ...(await checkReceiptMoves(sql, scope)),
-    ...(await checkMoveParties(sql, scope)),
     ...(await checkSettleOrder(sql, scope)),
     ...(await checkEnglishLeads(sql, scope)),
     ...(await checkUniformPrices(sql, scope)),
