@@ -111,6 +111,7 @@ export function mountEnglishAuction(
   signal: AbortSignal,
 ): void {
   const id = first.id;
+  showAuctionTitle(shell, first);
   let state = englishPageFromView(first);
   let lastCloseCheck = ctx.clock.now();
 
@@ -158,7 +159,6 @@ export function mountEnglishAuction(
   };
 
   shell.body.replaceChildren(layOut(parts, bidBox));
-  showAuctionTitle(shell, first);
   ctx.session.subscribe(render, signal);
   startTicker(ctx.clock, () => englishNextChangeAt(state.live, ctx.clock.now()), render, signal);
   void parts.purchases.refresh();

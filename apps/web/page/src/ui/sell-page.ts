@@ -44,6 +44,9 @@ const LABELS: Record<FormField, string> = {
   extendSeconds: 'Extension',
 };
 
+const LEAD =
+  'Dutch: set a start price and how it falls. English: set where bidding opens and how much each bid must raise it.';
+
 type ShowViolations = (values: AuctionFormValues, violations: readonly Violation[]) => void;
 
 /** The domain's verdict on the form, shown under each field the seller has been to (or all, once submitted). */
@@ -147,9 +150,9 @@ function createSignedOutNotice(ctx: AppContext, signal: AbortSignal): HTMLElemen
 }
 
 /**
- * The create-auction form. It checks the draft with the domain's validateAuction as the seller
- * types (the very rules the server applies) and draws the resulting price schedule before
- * anything is sent.
+ * The create-auction form. It checks the draft with the domain's validator for the chosen format
+ * as the seller types (the very rules the server applies) and previews the price schedule
+ * (Dutch) or the first bids' minimums (English) before anything is sent.
  */
 export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
   const fields = createAuctionFormFields(defaultFormValues(ctx.clock.now()));
@@ -205,11 +208,7 @@ export function renderSellPage(ctx: AppContext, signal: AbortSignal): HTMLElemen
     'div',
     { class: 'page' },
     h('h1', { tabindex: -1 }, 'Sell'),
-    h(
-      'p',
-      { class: 'lead' },
-      'Dutch: set a start price and how it falls. English: set where bidding opens and how much each bid must raise it.',
-    ),
+    h('p', { class: 'lead' }, LEAD),
     createSignedOutNotice(ctx, signal),
     h('div', { class: 'sell-layout' }, form, preview.element),
   );
