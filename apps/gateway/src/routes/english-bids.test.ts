@@ -1,5 +1,5 @@
 import { decodeMessage, shardOf, streamKey } from '@dutch/stream';
-import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { type Reply, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseToken } from '../auth/tokens.ts';
 import { cachedLead, englishBid, runningEnglish } from './english-fixtures.test-util.ts';
@@ -16,7 +16,7 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const streamOf = (auctionId: string) => streamKey(t.layout, shardOf(auctionId, t.layout.shards));
 const streamLength = (auctionId: string) => t.redis.xlen(streamOf(auctionId));
 
-function expectError(reply: { status: number; body: any }, status: number, code: string) {
+function expectError(reply: Reply, status: number, code: string) {
   expect([reply.status, reply.body?.error?.code], JSON.stringify(reply.body)).toEqual([status, code]);
 }
 
