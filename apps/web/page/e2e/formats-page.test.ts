@@ -83,6 +83,8 @@ describe('English and uniform auctions on the live page, in Chromium against a r
     // The buyer bids the minimum the box holds: leading.
     await placeBidOnPage(buyer, 100);
     await expect.poll(() => outcomeOf(buyer)).toBe('leading');
+    const header = buyer.getByTestId('header-member');
+    await expect.poll(() => header.textContent()).toBe('Bea Bidder · 900 points (100 held)');
     const scheduledEnd = await shownEnd(buyer);
 
     // A rival outbids through the API: the buyer's page says so from the feed.
@@ -91,6 +93,8 @@ describe('English and uniform auctions on the live page, in Chromium against a r
     await expect.poll(() => outcomeOf(buyer), { timeout: 10_000 }).toBe('outbid');
     await expect.poll(() => buyer.getByTestId('high-bid').getAttribute('data-high-bid')).toBe('120');
     await expect(buyer.getByTestId('reserve').textContent()).resolves.toBe('Reserve not met yet.');
+    // Outbid, the hold came back.
+    await expect.poll(() => header.textContent()).toBe('Bea Bidder · 1,000 points');
     await buyer.screenshot({ path: `${SCREENSHOTS}/english-outbid.png`, fullPage: true });
 
     // Inside the last 8 s, the buyer raises to the new minimum: leading again, and the end moves.
@@ -110,7 +114,7 @@ describe('English and uniform auctions on the live page, in Chromium against a r
     // The close: the buyer won at 130, the seller has the 130 points.
     await expect.poll(() => outcomeOf(buyer), { timeout: 20_000 }).toBe('won');
     await expect(buyer.getByTestId('viewer-outcome').textContent()).resolves.toBe('You won at 130 points.');
-    await expect.poll(() => buyer.getByTestId('header-member').textContent()).toBe('Bea Bidder · 870 points');
+    await expect.poll(() => header.textContent()).toBe('Bea Bidder · 870 points');
     await expect
       .poll(() => seller.getByTestId('viewer-outcome').textContent(), { timeout: 10_000 })
       .toBe('Sold for 130 points: the points are yours.');

@@ -12,13 +12,18 @@ function createMemberLine(ctx: AppContext, state: SessionState, token: string, s
   const name = h('span', { 'data-testid': 'member-name' }, state.member?.name ?? '…');
   const points = h('span', { 'data-testid': 'member-points' }, state.member ? formatPoints(state.member.points) : '…');
   if (state.member) points.dataset.points = String(state.member.points);
+  const held = h('span', { 'data-testid': 'member-held' });
+  const showHeld = (heldPoints: number) =>
+    setText(held, heldPoints > 0 ? ` · ${formatPoints(heldPoints)} held by your leading bids` : '');
+  if (state.member) showHeld(state.member.heldPoints);
   ctx.session.subscribe((next) => {
     if (next.token !== token || next.member === null) return;
     setText(name, next.member.name);
     setText(points, formatPoints(next.member.points));
     points.dataset.points = String(next.member.points);
+    showHeld(next.member.heldPoints);
   }, scope);
-  return h('p', { class: 'member-line' }, name, ' · ', points, ' points');
+  return h('p', { class: 'member-line' }, name, ' · ', points, ' points', held);
 }
 
 function startPurchases(ctx: AppContext, scope: AbortSignal): PurchasesList {

@@ -40,7 +40,9 @@ export function createSiteHeader(session: Session, signal: AbortSignal): SiteHea
 
   const showMember = () => {
     const { member, token } = session.get();
-    if (member !== null) setText(who, `${member.name} · ${formatPoints(member.points)} points`);
+    // Points held by leading English bids are the member's but not spendable: said apart.
+    const held = member !== null && member.heldPoints > 0 ? ` (${formatPoints(member.heldPoints)} held)` : '';
+    if (member !== null) setText(who, `${member.name} · ${formatPoints(member.points)} points${held}`);
     else setText(who, token === null ? 'Sign in' : 'Signed in');
   };
   session.subscribe(showMember, signal);
