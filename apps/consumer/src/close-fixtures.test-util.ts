@@ -1,4 +1,4 @@
-import { epochMs, type Sql } from '@dutch/db';
+import type { Sql } from '@dutch/db';
 import {
   type ChannelEvent,
   connectRedis,
@@ -87,7 +87,7 @@ export interface AuctionCloseRow {
 
 export async function auctionRow(sql: Sql, id: string): Promise<AuctionCloseRow> {
   const [row] = await sql<AuctionCloseRow[]>`
-    select ${sql.unsafe(epochMs('closed_at'))} as "closedAt", ${sql.unsafe(epochMs('ends_at'))} as "endsAt", stock,
+    select (extract(epoch from closed_at) * 1000)::int8 as "closedAt", (extract(epoch from ends_at) * 1000)::int8 as "endsAt", stock,
            clearing_price as "clearingPrice", high_bid as "highBid", bid_count as "bidCount", leader_id as "leaderId",
            winner_id as "winnerId", final_price as "finalPrice"
     from auctions where id = ${id}`;
