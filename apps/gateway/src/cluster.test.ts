@@ -14,6 +14,7 @@ import {
 } from '@dutch/stream';
 import {
   buyOnceOverHttp,
+  createTestDatabase,
   deleteKeys,
   type Reply,
   randomPrefix,
@@ -389,8 +390,11 @@ function launch(script: string, env: Record<string, string>): Launched {
 describe('the compose topology on a Redis Cluster', () => {
   it('runs the launcher with gateway processes only (CONSUMERS=0) beside a consumer process of its own', async () => {
     const prefix = randomPrefix();
+    // A database of its own: the in-process consumer started above runs on a travelled clock, and
+    // its closer would close this test's auction (due by that clock) in a shared database.
+    const db = await createTestDatabase();
     const env = {
-      DATABASE_URL: t.db.url,
+      DATABASE_URL: db.url,
       // Ignored in cluster mode: nothing listens there.
       REDIS_URL: 'redis://127.0.0.1:1',
       REDIS_CLUSTER_NODES: (cluster as RedisCluster).seeds,
@@ -438,6 +442,7 @@ describe('the compose topology on a Redis Cluster', () => {
       }
       await Promise.all([gateway.exited, consumer.exited]);
       await deleteKeys(t.redis, prefix);
+      await db.drop();
     }
   }, 60_000);
 });
