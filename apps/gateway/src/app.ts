@@ -1,4 +1,4 @@
-import { type Db, findAuction, type Sql } from '@dutch/db';
+import { type Db, findAuction, findMemberBalance, type Sql } from '@dutch/db';
 import { defineQueueBid, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
@@ -103,7 +103,10 @@ function createParts(deps: AppDeps): Parts {
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const auctions = new AuctionCache(deps.sql, clock);
   const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
-  const points = new PointsBounds(() => hub.isSubscribed());
+  const points = new PointsBounds(
+    () => hub.isSubscribed(),
+    (memberId) => findMemberBalance(deps.db, memberId),
+  );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
   defineQueueBid(deps.redis);

@@ -5,6 +5,9 @@ export interface PointsLoad {
   readonly from: number;
 }
 
+/** Reads a member's free and held points from Postgres, `for share` (undefined: no such member). */
+export type ReadBalance = (memberId: string) => Promise<{ points: number; heldPoints: number } | undefined>;
+
 /**
  * Per member this process has seen, an UPPER BOUND of their points, so the bid path can refuse
  * a bid its buyer certainly cannot pay without reading Postgres. Points fall only by settlement
@@ -13,6 +16,11 @@ export interface PointsLoad {
  * `select points ... for share` (token-cache.ts), which waits for an uncommitted credit: so a
  * credit is either in the read or published after the read was issued, and every credit that
  * arrives after then is added (one counted twice only makes the bound higher: safe).
+ *
+ * A credit is published before its commit, but it reaches each gateway a moment later: a charge
+ * answered 200 by one gateway can be followed by a bid at another that has not heard of it yet.
+ * So a refusal is never made on the bound alone: the caller reloads the bound first (reload()),
+ * which costs one read per refusal and nothing on the path of a bid the bound lets through.
  *
  * Missed events would make a bound too low, so while the subscription is down nothing is known,
  * and a loss forgets every bound and every read in flight.
@@ -33,8 +41,29 @@ export class PointsBounds {
   constructor(
     /** Whether every published event reaches this process right now. */
     private readonly subscribed: () => boolean,
+    /** Null where nothing can be read (tests of the bounds alone): reload() then confirms nothing. */
+    private readonly readBalance: ReadBalance | null = null,
     private readonly maxEntries = 200_000,
   ) {}
+
+  /**
+   * Reads the member's points again, as a new load (credits published since it was issued count
+   * on top). Not shared between callers: a read issued before a charge committed would not see
+   * it. Resolves false when nothing could be read, and then nothing may be refused on the bound.
+   */
+  async reload(memberId: string): Promise<boolean> {
+    if (this.readBalance === null) return false;
+    const load = this.beginLoad();
+    let balance: { points: number; heldPoints: number } | undefined;
+    try {
+      balance = await this.readBalance(memberId);
+    } catch {
+      return false;
+    } finally {
+      this.finishLoad(load, balance === undefined ? null : memberId, balance?.points ?? null, balance?.heldPoints ?? 0);
+    }
+    return balance !== undefined && this.boundOf(memberId) !== undefined;
+  }
 
   /** Call right before the read is sent. */
   beginLoad(): PointsLoad {

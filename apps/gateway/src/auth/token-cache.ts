@@ -66,7 +66,8 @@ export class TokenCache {
     try {
       row = await findToken(this.db, tokenId);
     } finally {
-      if (load !== undefined) this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null);
+      if (load !== undefined)
+        this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null, row?.heldPoints ?? 0);
     }
     const value =
       row === undefined

@@ -6,6 +6,7 @@ import { ApiError } from '../api-error.ts';
 import type { PointsBounds } from '../auth/points-bounds.ts';
 import type { AuctionCache, CachedDutch } from '../cache/auction-cache.ts';
 import { answerRefusal, claimOf, claimOnCluster, type KeyDeps, keysOf, takeAllowance } from './bid-keys.ts';
+import { checkPayable } from './check-payable.ts';
 import { enqueueBid, idempotencyOf } from './enqueue-bid.ts';
 import { placeEnglishBid } from './place-english-bid.ts';
 
@@ -71,7 +72,9 @@ async function placeDutchBid(deps: BidPathDeps, auction: CachedDutch, bid: Dutch
   const replayed = await takeAllowance(deps, bid.buyerId, keys);
   if (replayed !== null) return replayed;
   const { unitPrice, total } = admitted.value;
-  const payable = checkPointsBound(deps.points?.boundOf(bid.buyerId), unitPrice, bid.quantity);
+  const payable = await checkPayable(deps.points, bid.buyerId, (points) =>
+    checkPointsBound(points.boundOf(bid.buyerId), unitPrice, bid.quantity),
+  );
   // A retry of a bid accepted before the points were spent still gets its original answer;
   // a replay costs nothing, here as on the script's replay path.
   if (!payable.ok) return answerRefusal(deps, keys, payable.error, () => deps.limiter.giveBack(bid.buyerId));

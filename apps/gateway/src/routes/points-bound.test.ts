@@ -86,6 +86,22 @@ describe('a bid its buyer certainly cannot pay', () => {
     expect(reply.status).toBe(202);
   });
 
+  it('confirms a refusal against Postgres: a charge whose credit has not reached this gateway yet still pays', async () => {
+    const { auction } = await runningAuction();
+    const buyer = await t.signUp('credit-in-flight');
+    // The gateway now knows a bound of 0 for the buyer.
+    expect((await placeBid(buyer.token, auction.id)).status).toBe(409);
+    // Another gateway's charge, committed, its credit event not delivered here yet (none is published).
+    await t.db.sql`update members set points = points + 5000 where id = ${buyer.id}`;
+    await t.db.sql`insert into points_ledger (kind, to_member, amount) values ('charge', ${buyer.id}, 5000)`;
+    const reply = await placeBid(buyer.token, auction.id);
+    expect(reply.status).toBe(202);
+    // And a bid Postgres agrees the buyer cannot pay is still refused at once.
+    const broke = await t.signUp('still-broke');
+    expect((await placeBid(broke.token, auction.id)).status).toBe(409);
+    expect((await placeBid(broke.token, auction.id)).body.error.code).toBe('INSUFFICIENT_POINTS');
+  });
+
   it('lets a seller credited by a sale bid at once', async () => {
     const { auction: elsewhere } = await runningAuction();
     // The seller has 0 points when the gateway first sees them, so it knows they cannot pay.

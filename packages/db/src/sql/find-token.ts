@@ -7,6 +7,7 @@ export interface TokenRow {
   readonly secretHash: Buffer;
   readonly revoked: boolean;
   readonly points: number;
+  readonly heldPoints: number;
 }
 
 /**
@@ -21,6 +22,7 @@ export async function findToken(db: Db, tokenId: string): Promise<TokenRow | und
       secretHash: memberTokens.secretHash,
       revokedAt: memberTokens.revokedAt,
       points: members.points,
+      heldPoints: members.heldPoints,
     })
     .from(memberTokens)
     .innerJoin(members, eq(members.id, memberTokens.memberId))
@@ -28,5 +30,11 @@ export async function findToken(db: Db, tokenId: string): Promise<TokenRow | und
     .for('share', { of: members });
   return row === undefined
     ? undefined
-    : { memberId: row.memberId, secretHash: row.secretHash, revoked: row.revokedAt !== null, points: row.points };
+    : {
+        memberId: row.memberId,
+        secretHash: row.secretHash,
+        revoked: row.revokedAt !== null,
+        points: row.points,
+        heldPoints: row.heldPoints,
+      };
 }

@@ -11,6 +11,7 @@ export * from './find-bid-auctions.ts';
 export * from './find-due-closes.ts';
 export * from './find-keyed-receipts.ts';
 export * from './find-member.ts';
+export * from './find-member-balance.ts';
 export * from './find-purchased-receipts.ts';
 export * from './find-receipt.ts';
 export * from './find-receipt-page.ts';
