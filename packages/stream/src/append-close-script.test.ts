@@ -35,6 +35,22 @@ async function closesOf(auctionId: string): Promise<unknown[]> {
 }
 
 describe('appendClose', () => {
+  it('can be the first use of a script on a connection busy with other commands in the same tick', async () => {
+    // Auto-pipelining copies a connection's scripts into a pipeline when it creates one: a script
+    // defined lazily while a pipeline was already scheduled was missing from it.
+    const fresh = connectRedis({ url: redisUrl(), clusterNodes: null });
+    try {
+      const auctionId = freshAuction();
+      const [, appended] = await Promise.all([
+        fresh.get(keysOf(auctionId).closing),
+        appendClose(fresh, keysOf(auctionId), argsOf(auctionId)),
+      ]);
+      expect(appended).toBe(true);
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
   it('appends one close entry and records its end for the bid script', async () => {
     const auctionId = freshAuction();
     expect(await appendClose(redis, keysOf(auctionId), argsOf(auctionId))).toBe(true);

@@ -64,8 +64,13 @@ export interface AppendCloseArgs {
 
 type Command = (...keysAndArgs: (string | number)[]) => Promise<number>;
 
-function appendCloseCommand(redis: RedisClient): { appendClose: Command } {
+/** Defines the close script on this connection (idempotent); connectRedis() does it for every client. */
+export function defineAppendClose(redis: RedisClient): void {
   if (!('appendClose' in redis)) redis.defineCommand('appendClose', { numberOfKeys: 2, lua: APPEND_CLOSE });
+}
+
+function appendCloseCommand(redis: RedisClient): { appendClose: Command } {
+  defineAppendClose(redis);
   return redis as unknown as { appendClose: Command };
 }
 

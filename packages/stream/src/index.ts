@@ -1,4 +1,5 @@
 export * from './append-close-script.ts';
+export * from './define-scripts.ts';
 export * from './events.ts';
 export * from './keys.ts';
 export * from './message.ts';

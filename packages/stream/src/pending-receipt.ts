@@ -86,11 +86,16 @@ interface RefundMarkCommands {
   clearRefundMarks: ScriptCommand<number>;
 }
 
-function refundMarkCommands(redis: RedisClient): RefundMarkCommands {
+/** Defines the refund-mark scripts on this connection (idempotent); connectRedis() does it for every client. */
+export function defineRefundScripts(redis: RedisClient): void {
   if (!('queueRefund' in redis)) {
     redis.defineCommand('queueRefund', { numberOfKeys: 2, lua: QUEUE_REFUND });
     redis.defineCommand('clearRefundMarks', { numberOfKeys: 1, lua: CLEAR_REFUND_MARKS });
   }
+}
+
+function refundMarkCommands(redis: RedisClient): RefundMarkCommands {
+  defineRefundScripts(redis);
   return redis as unknown as RefundMarkCommands;
 }
 

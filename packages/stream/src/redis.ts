@@ -1,4 +1,5 @@
 import { type ChainableCommander, Cluster, Redis, type RedisOptions } from 'ioredis';
+import { defineScripts } from './define-scripts.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -15,18 +16,23 @@ export interface RedisTarget {
  */
 const KEYS_UNKNOWN_TO_IOREDIS = ['xgroup', 'xinfo'];
 
-/** A connection for ordinary commands; ioredis pipelines concurrent commands automatically. */
+/**
+ * A connection for ordinary commands; ioredis pipelines concurrent commands automatically. The
+ * engine's scripts are defined on it at once (see define-scripts.ts for why not at first use).
+ */
 export function connectRedis(target: RedisTarget, options: RedisOptions = {}): RedisClient {
   const base: RedisOptions = { enableAutoPipelining: true, ...options };
   if (target.clusterNodes !== null) {
     // Auto-pipelining is a cluster-level option: the one in redisOptions would be ignored.
-    return new Cluster([...target.clusterNodes], {
-      redisOptions: base,
-      enableAutoPipelining: base.enableAutoPipelining,
-      autoPipeliningIgnoredCommands: KEYS_UNKNOWN_TO_IOREDIS,
-    });
+    return defineScripts(
+      new Cluster([...target.clusterNodes], {
+        redisOptions: base,
+        enableAutoPipelining: base.enableAutoPipelining,
+        autoPipeliningIgnoredCommands: KEYS_UNKNOWN_TO_IOREDIS,
+      }),
+    );
   }
-  return new Redis(target.url, base);
+  return defineScripts(new Redis(target.url, base));
 }
 
 /**
