@@ -47,3 +47,20 @@ export function groupByAuction(entries: readonly Delivered[]): Map<string, Deliv
   }
   return groups;
 }
+
+/**
+ * The entries whose receipts are not settled yet, in order, each once: a receipt already in
+ * Postgres was settled by an earlier delivery, and one twice in a batch is a redelivery of itself.
+ */
+export function unsettledOf<E extends Delivered<{ readonly receiptId: string } & StreamMessage>>(
+  run: readonly E[],
+  settled: Set<string>,
+): E[] {
+  const fresh: E[] = [];
+  for (const entry of run) {
+    if (settled.has(entry.message.receiptId)) continue;
+    settled.add(entry.message.receiptId);
+    fresh.push(entry);
+  }
+  return fresh;
+}

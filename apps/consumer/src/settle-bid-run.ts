@@ -21,7 +21,7 @@ import {
   type QueuedBid,
   settleBids,
 } from '@dutch/domain';
-import type { DeliveredBid } from './delivered.ts';
+import { type DeliveredBid, unsettledOf } from './delivered.ts';
 
 export interface BidRunResult {
   /** Newly settled outcomes, in stream order. */
@@ -61,12 +61,7 @@ export async function settleBidRun(
     findRunKeyedReceipts(tx, run),
   ]);
 
-  const fresh: DeliveredBid[] = [];
-  for (const entry of run) {
-    if (seen.has(entry.message.receiptId)) continue;
-    seen.add(entry.message.receiptId);
-    fresh.push(entry);
-  }
+  const fresh = unsettledOf(run, seen);
   const duplicates = run.length - fresh.length;
   if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
 

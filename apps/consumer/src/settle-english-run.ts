@@ -18,7 +18,7 @@ import {
   type QueuedEnglishBid,
   settleEnglishBids,
 } from '@dutch/domain';
-import type { DeliveredEnglishBid } from './delivered.ts';
+import { type DeliveredEnglishBid, unsettledOf } from './delivered.ts';
 import { findRunKeyedReceipts } from './settle-bid-run.ts';
 
 export interface EnglishRunResult {
@@ -55,12 +55,7 @@ export async function settleEnglishRun(
     open ? lockMembers(tx, members) : new Map<string, number>(),
     findRunKeyedReceipts(tx, run),
   ]);
-  const fresh: DeliveredEnglishBid[] = [];
-  for (const entry of run) {
-    if (seen.has(entry.message.receiptId)) continue;
-    seen.add(entry.message.receiptId);
-    fresh.push(entry);
-  }
+  const fresh = unsettledOf(run, seen);
   const duplicates = run.length - fresh.length;
   if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
 
