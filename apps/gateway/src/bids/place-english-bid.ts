@@ -11,16 +11,32 @@ interface EnglishBid extends Omit<PlaceBidInput, 'body'> {
   readonly amount: number;
 }
 
+/** The auction as admission reads it, and the end it may refuse bids after. */
+interface AdmissionView {
+  readonly auction: CachedEnglish;
+  readonly certainEnd: number;
+}
+
 /**
- * The end this gateway may refuse bids after. Its cached end can only lag: a leading bid in the
- * last extendSeconds may have moved the true end without this gateway hearing of it yet, and a
- * bid before the true end must never be refused for lateness. So with a soft close the end is
- * only certain once the auction closed; until then a bid past the cached end is queued and
- * settlement (which knows the end) decides it, or the bid script refuses it behind a queued close.
+ * The end this gateway may refuse bids after. Issue 12: gateways "refuse bids after the end they
+ * know (a stale end may only refuse, and the consumer re-checks against the true end)"; the
+ * contract: a bid stamped before the end is never refused for lateness. Without a soft close, or
+ * once the auction closed, the cached end is the end. With one it can lag: a leading bid in the
+ * last extendSeconds may have moved the true end without this gateway hearing of it (the event
+ * not received yet, or lost: the consumer publishes after its commit). So a bid at or after the
+ * cached end asks the cache to confirm it from Postgres (reads shared by a burst, see
+ * confirmEnd): still past it, the bid is refused; moved, the bid is admitted by the new end; not
+ * confirmed (the read failed or is not due), it is queued as before and settlement, which knows
+ * the end, decides. The one window left is a leading bid stamped before the end that no consumer
+ * has committed yet: a bid refused then was late by everything committed, and the consumer
+ * re-checks every bid it admits against the true end anyway.
  */
-function certainEndOf(auction: CachedEnglish): number {
+async function admissionViewOf(deps: BidPathDeps, auction: CachedEnglish, now: number): Promise<AdmissionView> {
   const certain = auction.closedAt !== null || auction.terms.extendSeconds === 0;
-  return certain ? auction.lead.endsAt : Number.POSITIVE_INFINITY;
+  if (certain || now < auction.lead.endsAt) return { auction, certainEnd: auction.lead.endsAt };
+  const checked = await deps.auctions.confirmEnd(auction.id, now);
+  const known = checked.auction ?? auction;
+  return { auction: known, certainEnd: checked.confirmed ? known.lead.endsAt : Number.POSITIVE_INFINITY };
 }
 
 /**
@@ -29,15 +45,12 @@ function certainEndOf(auction: CachedEnglish): number {
  * the true one. INSUFFICIENT_POINTS only when even the bound of what the buyer could put in
  * (free points and a hold on this auction) cannot pay.
  */
-export async function placeEnglishBid(
-  deps: BidPathDeps,
-  auction: CachedEnglish,
-  bid: EnglishBid,
-): Promise<BidAccepted> {
+export async function placeEnglishBid(deps: BidPathDeps, cached: CachedEnglish, bid: EnglishBid): Promise<BidAccepted> {
   const keys = keysOf(deps.layout, bid, `amount:${bid.amount}`);
   const now = deps.clock();
-  const { lead, terms } = auction;
-  const admitted = admitEnglishBid(terms, { highBid: lead.highBid, endsAt: certainEndOf(auction) }, bid, now);
+  const { auction: known, certainEnd } = await admissionViewOf(deps, cached, now);
+  const { lead, terms } = known;
+  const admitted = admitEnglishBid(terms, { highBid: lead.highBid, endsAt: certainEnd }, bid, now);
   if (!admitted.ok) return answerRefusal(deps, keys, admitted.error);
   const replayed = await takeAllowance(deps, bid.buyerId, keys);
   if (replayed !== null) return replayed;
