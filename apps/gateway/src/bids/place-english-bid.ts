@@ -4,6 +4,7 @@ import type { EnglishBidMessage } from '@dutch/stream';
 import { v7 as uuidv7 } from 'uuid';
 import type { CachedEnglish } from '../cache/auction-cache.ts';
 import { answerRefusal, claimOf, claimOnCluster, keysOf, takeAllowance } from './bid-keys.ts';
+import { checkPayable } from './check-payable.ts';
 import { enqueueBid, idempotencyOf } from './enqueue-bid.ts';
 import type { BidPathDeps, PlaceBidInput } from './place-bid.ts';
 
@@ -55,7 +56,9 @@ export async function placeEnglishBid(deps: BidPathDeps, cached: CachedEnglish, 
   const replayed = await takeAllowance(deps, bid.buyerId, keys);
   if (replayed !== null) return replayed;
   const knownHold = lead.leaderId === bid.buyerId ? (lead.highBid ?? 0) : 0;
-  const payable = checkPointsBound(deps.points?.spendableBoundOf(bid.buyerId, knownHold), bid.amount, 1);
+  const payable = await checkPayable(deps.points, bid.buyerId, (points) =>
+    checkPointsBound(points.spendableBoundOf(bid.buyerId, knownHold), bid.amount, 1),
+  );
   if (!payable.ok) return answerRefusal(deps, keys, payable.error, () => deps.limiter.giveBack(bid.buyerId));
   const claim = claimOf(deps, keys);
   if (claim === 'cluster') await claimOnCluster(deps, keys);
