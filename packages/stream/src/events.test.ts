@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChannelEvent, decodeEvent, encodeEvent } from './events.ts';
+import { type ChannelEvent, decodeEvent, encodeEvent, MAX_NOTIFY_MEMBERS, notifyEventsOf } from './events.ts';
 
 const auctionId = '01900000-0000-7000-8000-000000000002';
 const lead: ChannelEvent = {
@@ -39,6 +39,7 @@ describe('channel events', () => {
       lead,
       closedEnglish,
       closedUniform,
+      { type: 'notify', memberIds: ['m1', 'm2'] },
     ];
     for (const event of events) expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
@@ -60,6 +61,25 @@ describe('channel events', () => {
     expect(decodeEvent(json({ winnerId: 7 }))).toBeNull();
     expect(decodeEvent(json({ clearingPrice: undefined }))).toBeNull();
     expect(decodeEvent(json({ winnerId: null, finalPrice: null }))).toMatchObject({ winnerId: null, finalPrice: null });
+  });
+
+  it('refuses a notify event that is empty, too long, repeats a member or names a non-string', () => {
+    const json = (memberIds: unknown) => JSON.stringify({ type: 'notify', memberIds });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
+    expect(decodeEvent(json(ids(MAX_NOTIFY_MEMBERS)))).toEqual({ type: 'notify', memberIds: ids(MAX_NOTIFY_MEMBERS) });
+    for (const bad of [[], ids(MAX_NOTIFY_MEMBERS + 1), ['m1', 'm1'], ['m1', 7], [''], [null], 'm1', null, undefined]) {
+      expect(decodeEvent(json(bad))).toBeNull();
+    }
+  });
+
+  it('chunks notify events at MAX_NOTIFY_MEMBERS, each member once, and none for nobody', () => {
+    expect(notifyEventsOf([])).toEqual([]);
+    expect(notifyEventsOf(['a', 'b', 'a'])).toEqual([{ type: 'notify', memberIds: ['a', 'b'] }]);
+    const many = Array.from({ length: 2_500 }, (_, i) => `m${i}`);
+    const events = notifyEventsOf([...many, ...many]);
+    expect(events.map((e) => e.memberIds.length)).toEqual([1_000, 1_000, 500]);
+    expect(events.flatMap((e) => e.memberIds)).toEqual(many);
+    for (const event of events) expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
 
   it('refuses what is not an event at all', () => {

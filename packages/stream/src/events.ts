@@ -3,7 +3,7 @@
  * commit; gateways publish definition changes so every gateway drops its cached copy. A `credit`
  * (points a member gains: a charge, a sale, a refund, a rebate, a release of held points) is
  * published BEFORE its transaction commits, with the member's row locked, so a gateway's upper
- * bound of their points never misses it.
+ * bound of their points never misses it. A `notify` names members with new notifications.
  */
 export type AuctionEvent =
   | { readonly type: 'stock'; readonly auctionId: string; readonly stock: number; readonly soldCount: number }
@@ -46,7 +46,31 @@ export interface CreditEvent {
   readonly amount: number;
 }
 
-export type ChannelEvent = AuctionEvent | CreditEvent;
+/**
+ * Members who have new notifications in their inbox (Postgres), published after the commit that
+ * stored them. Only a nudge: a gateway re-reads the inbox after the last id it sent, so a lost or
+ * repeated event costs nothing but latency, and a member's SSE reconnect reads the inbox anyway.
+ */
+export interface NotifyEvent {
+  readonly type: 'notify';
+  /** 1..MAX_NOTIFY_MEMBERS member ids, each once. */
+  readonly memberIds: readonly string[];
+}
+
+/** Member ids per notify event: a price alert for 10,000 watchers goes out as ten events, not one huge one. */
+export const MAX_NOTIFY_MEMBERS = 1_000;
+
+/** The notify events for these members (each named once), in chunks of at most MAX_NOTIFY_MEMBERS. */
+export function notifyEventsOf(memberIds: Iterable<string>): NotifyEvent[] {
+  const unique = [...new Set(memberIds)];
+  const events: NotifyEvent[] = [];
+  for (let i = 0; i < unique.length; i += MAX_NOTIFY_MEMBERS) {
+    events.push({ type: 'notify', memberIds: unique.slice(i, i + MAX_NOTIFY_MEMBERS) });
+  }
+  return events;
+}
+
+export type ChannelEvent = AuctionEvent | CreditEvent | NotifyEvent;
 
 export function encodeEvent(event: ChannelEvent): string {
   return JSON.stringify(event);
@@ -74,6 +98,15 @@ function decodeClosed(v: Fields): ClosedEvent | null {
   return { type: 'closed', auctionId, status, closedAt, winnerId, finalPrice, clearingPrice };
 }
 
+/** Strict: a non-empty list of non-empty strings, no more than MAX_NOTIFY_MEMBERS, none twice. */
+function decodeNotify(v: Fields): NotifyEvent | null {
+  const { memberIds } = v;
+  if (!Array.isArray(memberIds) || memberIds.length === 0 || memberIds.length > MAX_NOTIFY_MEMBERS) return null;
+  if (!memberIds.every((id) => isString(id) && id.length > 0)) return null;
+  if (new Set(memberIds).size !== memberIds.length) return null;
+  return { type: 'notify', memberIds: memberIds as string[] };
+}
+
 function decodeFields(v: Fields): ChannelEvent | null {
   switch (v.type) {
     case 'stock':
@@ -92,6 +125,8 @@ function decodeFields(v: Fields): ChannelEvent | null {
       return decodeLead(v);
     case 'closed':
       return decodeClosed(v);
+    case 'notify':
+      return decodeNotify(v);
     default:
       return null;
   }
