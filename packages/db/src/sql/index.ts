@@ -38,3 +38,4 @@ export * from './save-english-lead.ts';
 export * from './sum-held-units.ts';
 export * from './update-closed-receipts.ts';
 export * from './write-auction.ts';
+export * from './find-auction-title.ts';
