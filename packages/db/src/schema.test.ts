@@ -91,7 +91,7 @@ describe('migrate', () => {
       const tables = await sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
       const applied = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
       await sql.end();
-      expect(tables[0]?.n).toBe(5);
+      expect(tables[0]?.n).toBe(7);
       expect(applied[0]?.n).toBeGreaterThanOrEqual(1);
     } finally {
       await dropDatabase(adminUrl(), name);
