@@ -11,7 +11,16 @@ import { type Options, parseOptions, SCENARIOS } from './options.ts';
 import { type CpuProfile, mergeSummaries, type ProfileSummary, summarizeProfile } from './profile-summary.ts';
 import { chart, markdown, printTargets, targetsOf } from './report.ts';
 import type { RunResults } from './results.ts';
-import { measureBare, measureSync, runBurst, runSniping, runSpread, runSustained, runUniform } from './scenarios.ts';
+import {
+  measureBare,
+  measureSync,
+  runBurst,
+  runSniping,
+  runSpread,
+  runSustained,
+  runUniform,
+  runWatchers,
+} from './scenarios.ts';
 
 let options: Options;
 try {
@@ -65,6 +74,8 @@ try {
   // buyers of its own; uniform bids as the shared buyers, before spread tops them all up.
   if (wants.has('sniping')) await runSniping(bench, results);
   if (wants.has('uniform')) await runUniform(bench, results);
+  // Watchers of their own, on a quiet engine (before spread and sustained load it for minutes).
+  if (wants.has('watchers')) await runWatchers(bench, results);
   if (needs.syncSpread) await measureSync(bench, results, 'spread');
   if (wants.has('spread')) await runSpread(bench, results);
   if (wants.has('sustained')) await runSustained(bench, results);

@@ -1,4 +1,4 @@
-export const SCENARIOS = ['references', 'burst', 'sniping', 'uniform', 'spread', 'sustained'] as const;
+export const SCENARIOS = ['references', 'burst', 'sniping', 'uniform', 'watchers', 'spread', 'sustained'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -21,6 +21,8 @@ export interface Options {
   readonly spreadAuctions: number;
   /** Buyers bidding in the sniping scenario (and as many more for its synchronous reference). */
   readonly snipers: number;
+  /** Watchers the watchers scenario's price drop reaches (and a tenth as many more it does not). */
+  readonly watchers: number;
   /** CPU-profile the engine's processes (written when they exit) and summarise where the time went. */
   readonly profile: boolean;
   readonly adminUrl: string;
@@ -28,7 +30,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: npm run bench [-- <scenario...|all>] [options]
-scenarios: references, burst, sniping, uniform, spread, sustained (default: all)
+scenarios: references, burst, sniping, uniform, watchers, spread, sustained (default: all)
 options:
   --keep                 keep the run's database and Redis keys
   --workers N            gateway processes, and the reference servers' (default 2)
@@ -42,6 +44,7 @@ options:
   --buyers N             funded buyers (default 10000)
   --spread-auctions N    auctions in spread and sustained (default 200)
   --snipers N            buyers in the sniping scenario, and as many for its reference (default 5000)
+  --watchers N           watchers alerted by the watchers scenario's drop, plus a tenth unreached (default 10000)
   --fixed-rate-share X   fixed-rate runs at this share of the maximum (default 0.7)
   --profile              CPU-profile the gateway and consumer processes
 env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL`;
@@ -78,6 +81,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     'buyers',
     'spread-auctions',
     'snipers',
+    'watchers',
     'fixed-rate-share',
   ];
   for (const name of Object.keys(numbers))
@@ -99,6 +103,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     buyers: int('buyers', 10_000),
     spreadAuctions: int('spread-auctions', 200),
     snipers: int('snipers', 5_000),
+    watchers: int('watchers', 10_000),
     adminUrl: env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };

@@ -7,7 +7,7 @@ import { receiptsOf } from '@dutch/testkit/receipts';
 import { pointsOf } from '@dutch/testkit/seed';
 import postgres from 'postgres';
 import type { Bench } from './context.ts';
-import { cpuByRole, readCpu } from './cpu.ts';
+import { type CpuRoots, cpuByRole, readCpu } from './cpu.ts';
 import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState } from './facts.ts';
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
 import { unexpectedAnswers } from './refusals.ts';
@@ -45,7 +45,7 @@ export async function warmUp(
   return run;
 }
 
-function countServed(bench: Bench, url: string, run: LoadResult): void {
+export function countServed(bench: Bench, url: string, run: LoadResult): void {
   const role = bench.roles.get(url) ?? url;
   bench.served.set(role, (bench.served.get(role) ?? 0) + run.responses);
 }
@@ -76,9 +76,15 @@ export async function fire(
   });
   const after = readCpu();
   countServed(bench, url, run);
+  const cpu = cpuByRole(before, after, await cpuRoots(bench));
+  return { ...run, cpu };
+}
+
+/** The processes CPU is counted by: this one, the engine's, the reference servers', this run's Postgres backends. */
+export async function cpuRoots(bench: Bench): Promise<CpuRoots> {
   const backends = await bench.client.sql<{ pid: number }[]>`
     select pid from pg_stat_activity where datname = current_database()`;
-  const cpu = cpuByRole(before, after, {
+  return {
     bench: process.pid,
     engine: bench.stack?.launcher.pid ?? null,
     references: [...bench.servers].flatMap((s) =>
@@ -87,8 +93,7 @@ export async function fire(
         : [{ pid: s.child.pid, role: `reference (${bench.roles.get(s.url) ?? 'server'})` }],
     ),
     ownBackends: new Set(backends.map((b) => b.pid)),
-  });
-  return { ...run, cpu };
+  };
 }
 
 /**

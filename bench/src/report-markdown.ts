@@ -4,6 +4,7 @@
 import { div, mark, mb, ms, n0, table, x } from './report-format.ts';
 import { writeCpu, writeRuns } from './report-runs.ts';
 import { memoryRowsV2, writeVersion2 } from './report-v2.ts';
+import { memoryRowsV3, writeVersion3 } from './report-v3.ts';
 import type { MemoryFigures, RunResults } from './results.ts';
 
 function writeIntro(r: RunResults): string[] {
@@ -118,6 +119,7 @@ function writeMemory(r: RunResults): string[] {
     ...(r.spread ? [writeMemoryRow('spread', r.spread.memory)] : []),
     ...(r.sustained ? [writeMemoryRow('sustained', r.sustained.memory)] : []),
     ...memoryRowsV2(r),
+    ...memoryRowsV3(r),
   ];
   const header = ['scenario', 'gateway worker (max)', 'consumer (max)'];
   return ['## Memory (peak VmRSS, sampled every 100 ms)', '', table(header, rows), ''];
@@ -144,6 +146,7 @@ export function markdown(r: RunResults): string {
     ...writeSettlement(r),
     ...writeEndToEnd(r),
     ...writeVersion2(r),
+    ...writeVersion3(r),
     ...writeMemory(r),
     ...writeVerification(r),
     ...FOOTER,

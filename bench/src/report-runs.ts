@@ -79,6 +79,8 @@ function listRuns(r: RunResults): [string, RunFigures | undefined][] {
     runs.push(['(b) synchronous, English (200 leading / 409)', r.references.syncEnglish.run]);
   if (r.sniping) runs.push(['sniping: one English auction, last seconds (202 / 409 at once)', r.sniping.run]);
   if (r.uniform) runs.push(['uniform: one auction across four price steps', r.uniform.run]);
+  if (r.watchers)
+    runs.push([`watchers: PUT /auctions/:id/watch, once per watcher (${n0(r.watchers.watch.sent)})`, r.watchers.watch]);
   if (r.spread) runs.push([`spread over ${r.spread.auctions} auctions: max`, r.spread.max]);
   if (r.sustained) runs.push([`sustained ${Math.round(r.sustained.run.seconds)} s, live consumers`, r.sustained.run]);
   return runs;
@@ -121,6 +123,7 @@ export function writeCpu(r: RunResults): string[] {
     ['(b) synchronous, English', r.references.syncEnglish?.run],
     ['sniping', r.sniping?.run],
     ['uniform', r.uniform?.run],
+    ['watchers: PUT watch', r.watchers?.watch],
     ['spread: max', r.spread?.max],
     ['sustained', r.sustained?.run],
   ];

@@ -5,6 +5,7 @@
 import type { RunFigures } from './phases.ts';
 import { div, mark, mb, ms, n0, x } from './report-format.ts';
 import { listVersion2Targets } from './report-v2.ts';
+import { listVersion3Targets } from './report-v3.ts';
 import type { BurstFigures, RunResults, Target } from './results.ts';
 
 /** The HTTP ceiling: the mean of the bare-hono runs before and after the engine's (one, if only one ran). */
@@ -157,6 +158,7 @@ export function targetsOf(r: RunResults): Target[] {
   return [
     ...burst,
     ...listVersion2Targets(r),
+    ...listVersion3Targets(r),
     ...listSpreadTargets(r),
     ...listSustainedTargets(r),
     describeVerification(r),

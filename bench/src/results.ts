@@ -2,6 +2,7 @@ import type { RunFigures } from './phases.ts';
 import type { PeakRss } from './processes.ts';
 import type { Summary } from './stats.ts';
 import type { Check } from './verify.ts';
+import type { AlertTiming } from './watchers-figures.ts';
 
 export interface PhaseChecks {
   readonly phase: string;
@@ -158,6 +159,23 @@ export interface UniformFigures {
   readonly engineWarnings: Readonly<Record<string, number>>;
 }
 
+/** The watchers scenario (issue 13): one Dutch price drop, thousands of price_alerts. */
+export interface WatchersFigures {
+  /** Watchers whose alert price the drop reaches, and those it does not. */
+  readonly reached: number;
+  readonly unreached: number;
+  /** The PUT /auctions/:id/watch run: one request per watcher. */
+  readonly watch: RunFigures;
+  readonly drop: { readonly at: string; readonly priceBefore: number; readonly priceAfter: number };
+  readonly alerts: AlertTiming;
+  /** Whether every reached watcher's alert was visible within a second of the drop. */
+  readonly withinOneSecond: boolean;
+  /** The sampled member streams (GET /members/me/events): how many, and drop → event received. */
+  readonly streams: { readonly opened: number; readonly reached: number; readonly delayMs: Summary };
+  readonly memory: MemoryFigures;
+  readonly engineWarnings: Readonly<Record<string, number>>;
+}
+
 export interface Target {
   readonly name: string;
   readonly value: string;
@@ -185,6 +203,7 @@ export interface RunResults {
   sustained?: SustainedFigures;
   sniping?: SnipingFigures;
   uniform?: UniformFigures;
+  watchers?: WatchersFigures;
   readonly verification: PhaseChecks[];
   targets: Target[];
   profiles?: Readonly<Record<string, unknown>>;

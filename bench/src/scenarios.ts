@@ -1,5 +1,5 @@
 /**
- * The scenarios of issues 5 and 12. Each one seeds its own auctions, fires at the real engine (or a
+ * The scenarios of issues 5, 12 and 13. Each one seeds its own auctions, fires at the real engine (or a
  * reference server), waits until every receipt is final, and verifies the outcome. The spread
  * scenario lives here; the others have a file each and are re-exported.
  */
@@ -22,6 +22,7 @@ export { measureBare, measureSync } from './scenario-references.ts';
 export { runSniping } from './scenario-sniping.ts';
 export { runSustained } from './scenario-sustained.ts';
 export { runUniform } from './scenario-uniform.ts';
+export { runWatchers } from './scenario-watchers.ts';
 
 export async function runSpread(bench: Bench, results: RunResults): Promise<void> {
   const stack = await engine(bench);

@@ -17,6 +17,7 @@ export interface EnglishPlan {
   readonly extendSeconds: number;
 }
 
+/** A Dutch auction dropping a constant step (the uniform scenario's, and the watchers'). */
 export interface UniformPlan {
   readonly title: string;
   readonly startPrice: number;
@@ -73,10 +74,20 @@ export async function createEnglishAuction(
 
 /** Creates a uniform-price Dutch auction whose price drops by a constant step; returns its id. */
 export async function createUniformAuction(url: string, seller: Buyer, plan: UniformPlan): Promise<string> {
+  return createDutchAuction(url, seller, plan, 'uniform');
+}
+
+/** Creates a Dutch auction whose price drops by a constant step, at either pricing; returns its id. */
+export async function createDutchAuction(
+  url: string,
+  seller: Buyer,
+  plan: UniformPlan,
+  pricing: 'uniform' | 'pay_as_bid',
+): Promise<string> {
   return postAuction(url, seller, {
     title: plan.title,
     description: 'benchmark',
-    pricing: 'uniform',
+    pricing,
     startPrice: plan.startPrice,
     priceDrop: { kind: 'constant', amount: plan.dropAmount },
     dropIntervalSeconds: plan.dropIntervalSeconds,

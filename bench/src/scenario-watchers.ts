@@ -1,0 +1,228 @@
+/**
+ * The watchers scenario (issue 13): thousands of members watch one running Dutch auction through
+ * PUT /auctions/:id/watch, most with an alert price its one price drop reaches, a tenth with one it
+ * never reaches. At the drop the consumers' scheduler stores every due price_alert (one set-based
+ * statement, not one query per watcher); the bench measures from the drop until all are visible,
+ * the rate they were stored at, and the live arrival on a sample of members' own event streams,
+ * then verifies every watcher's inbox.
+ */
+import { type Bench, engine } from './context.ts';
+import { cpuByRole, readCpu } from './cpu.ts';
+import { countAlertsAfter, lastNotificationId, notificationsOf, watchesOf } from './facts-watchers.ts';
+import { runWatches, type WatchRequest, type WatchRun } from './load-watch.ts';
+import { type MemberStream, openMemberStreams } from './member-streams.ts';
+import { countServed, cpuRoots, figuresOf, reportChecks, roundSummary, warmUp } from './phases.ts';
+import { ms, n0 } from './report-format.ts';
+import type { RunResults, WatchersFigures } from './results.ts';
+import { measureMemory } from './scenario-shared.ts';
+import { type Buyer, createBuyers } from './seed.ts';
+import { createDutchAuction, sleepUntil, startAfter } from './seed-v2.ts';
+import { type StoredNotification, verifyWatchers } from './verify-watchers.ts';
+import { alertTiming, metAlertTarget, streamDelays } from './watchers-figures.ts';
+
+/** One auction at 100 for its first interval, 90 for its second: exactly one drop, at a known instant. */
+export const WATCH = {
+  startPrice: 100,
+  dropAmount: 10,
+  /**
+   * The drop comes this long after the start: the watches are taken after the start (so nobody is
+   * owed an auction_starting) and must all be in, and the streams open, a second before it.
+   */
+  dropIntervalSeconds: 10,
+  /** Unreached watchers, per reached one: their alert prices lie below anything the auction reaches. */
+  unreachedShare: 0.1,
+  /** Member streams opened across the drop: most of reached watchers, the rest of unreached ones. */
+  streams: 200,
+  streamsUnreached: 20,
+  /** How long to wait for every alert after the drop before giving up. */
+  timeoutMs: 15_000,
+  /** After all are visible the scheduler keeps ticking (every 250 ms) this long: a late or second alert would show. */
+  settleMs: 1_500,
+  pollMs: 5,
+} as const;
+
+const priceAfter = WATCH.startPrice - WATCH.dropAmount;
+
+export interface PlannedRequest extends WatchRequest {
+  readonly reached: boolean;
+}
+
+/** Reached watchers alert at 90..99 (the drop takes 100 to 90), unreached ones at 50..89. */
+export function planWatches(reached: readonly Buyer[], unreached: readonly Buyer[]): PlannedRequest[] {
+  return [
+    ...reached.map((watcher, i) => ({ watcher, alertPrice: priceAfter + (i % WATCH.dropAmount), reached: true })),
+    ...unreached.map((watcher, i) => ({ watcher, alertPrice: priceAfter - 1 - (i % 40), reached: false })),
+  ];
+}
+
+export async function runWatchers(bench: Bench, results: RunResults): Promise<void> {
+  const stack = await engine(bench);
+  const { seller, reached, unreached } = await seedWatchers(bench, stack.url);
+  stack.takeWarnings();
+  bench.rss.reset();
+  const { id, startsAt, dropAt } = await createDropAuction(stack.url, seller);
+  await sleepUntil(startsAt + 250);
+  const requests = planWatches(reached, unreached);
+  const watch = await takeWatches(bench, stack.url, id, requests, dropAt);
+  const sample = [
+    ...reached.slice(0, WATCH.streams - WATCH.streamsUnreached).map((buyer) => ({ buyer, reached: true })),
+    ...unreached.slice(0, WATCH.streamsUnreached).map((buyer) => ({ buyer, reached: false })),
+  ];
+  const { streams, allVisibleAt } = await acrossTheDrop(bench, stack.url, id, sample, dropAt, reached.length);
+
+  const planned = requests.map((r) => ({ memberId: r.watcher.id, alertPrice: r.alertPrice, reached: r.reached }));
+  const { sql } = bench.client;
+  const [watches, notifications] = await Promise.all([
+    watchesOf(sql, id),
+    notificationsOf(
+      sql,
+      planned.map((p) => p.memberId),
+    ),
+  ]);
+  const checks = verifyWatchers({
+    auctionId: id,
+    dropAt,
+    priceAfter,
+    planned,
+    answers: watch.answers,
+    transport: { transportErrors: watch.load.transportErrors, timeouts: watch.load.timeouts },
+    watches,
+    notifications,
+    streams,
+  });
+  reportChecks(bench, 'watchers', checks);
+  results.verification.push({ phase: 'watchers: one price drop, every watcher alerted once', checks });
+  const alerts = notifications.filter((n) => n.kind === 'price_alert' && n.auctionId === id);
+  const figures = summarizeWatchers(bench, { reached, unreached, watch, dropAt, allVisibleAt, streams, alerts });
+  results.watchers = { ...figures, engineWarnings: stack.takeWarnings() };
+  const timing = figures.alerts;
+  bench.log(
+    `  watchers: ${n0(timing.stored)} price_alerts in ${timing.transactions} transaction(s), all visible ${ms(timing.allVisibleAfterDropMs)} after the drop ` +
+      `(last stamped ${ms(timing.lastStampAfterDropMs)} after it); ${n0(timing.storedPerSecond)}/s stored`,
+  );
+}
+
+function summarizeWatchers(
+  bench: Bench,
+  run: {
+    readonly reached: readonly Buyer[];
+    readonly unreached: readonly Buyer[];
+    readonly watch: WatchRun;
+    readonly dropAt: number;
+    readonly allVisibleAt: number | null;
+    readonly streams: readonly MemberStream[];
+    readonly alerts: readonly StoredNotification[];
+  },
+): WatchersFigures {
+  const { streams, dropAt } = run;
+  const alerts = alertTiming(run.alerts, dropAt, run.allVisibleAt);
+  return {
+    reached: run.reached.length,
+    unreached: run.unreached.length,
+    watch: figuresOf(run.watch.load),
+    drop: { at: new Date(dropAt).toISOString(), priceBefore: WATCH.startPrice, priceAfter },
+    alerts,
+    withinOneSecond: metAlertTarget(alerts, run.reached.length),
+    streams: {
+      opened: streams.filter((s) => s.status === 200).length,
+      reached: streams.filter((s) => s.reached).length,
+      delayMs: roundSummary(streamDelays(streams, dropAt)),
+    },
+    memory: measureMemory(bench),
+    engineWarnings: {},
+  };
+}
+
+/** A seller and the watchers (no points: they only watch), with their tokens warm in every gateway worker. */
+async function seedWatchers(bench: Bench, url: string) {
+  const { sql } = bench.client;
+  const count = bench.options.watchers;
+  const [seller] = (await createBuyers(sql, [0], 'seller')) as [Buyer];
+  const reached = await createBuyers(sql, new Array<number>(count).fill(0), 'watcher');
+  const others = Math.ceil(count * WATCH.unreachedShare);
+  const unreached = await createBuyers(sql, new Array<number>(others).fill(0), 'watcher');
+  bench.log(`seeded ${n0(reached.length)} watchers the drop reaches and ${n0(unreached.length)} it does not`);
+  await warmUp(bench, url, 2, [...reached, ...unreached]);
+  return { seller, reached, unreached };
+}
+
+/** 100 for one interval, then 90 until the end: the one drop is at startsAt + the interval. */
+async function createDropAuction(url: string, seller: Buyer) {
+  const startsAt = startAfter(1_500);
+  const plan = {
+    title: 'watchers: one price drop, thousands of alerts',
+    startPrice: WATCH.startPrice,
+    dropAmount: WATCH.dropAmount,
+    dropIntervalSeconds: WATCH.dropIntervalSeconds,
+    startsAt,
+    durationSeconds: WATCH.dropIntervalSeconds * 2,
+    stock: 1,
+    perBuyerLimit: 1,
+  };
+  const id = await createDutchAuction(url, seller, plan, 'pay_as_bid');
+  return { id, startsAt, dropAt: startsAt + WATCH.dropIntervalSeconds * 1000 };
+}
+
+/** Every watcher's PUT, after the start; they must all be in a second before the drop, or the run is void. */
+async function takeWatches(
+  bench: Bench,
+  url: string,
+  auctionId: string,
+  requests: readonly WatchRequest[],
+  dropAt: number,
+): Promise<WatchRun> {
+  bench.log(`watchers: ${n0(requests.length)} × PUT /auctions/:id/watch, ${bench.options.connections} connections`);
+  const before = readCpu();
+  const watch = await runWatches(url, auctionId, requests, bench.options.connections);
+  const cpu = cpuByRole(before, readCpu(), await cpuRoots(bench));
+  countServed(bench, url, watch.load);
+  bench.log(`  ${n0(watch.load.responses)} answered at ${n0(watch.load.rps)}/s (p99 ${ms(watch.load.latency.p99)})`);
+  const late = Date.now() - (dropAt - 1_000);
+  if (late > 0)
+    throw new Error(
+      `the watches were all in only ${late} ms before the drop's last second: raise WATCH.dropIntervalSeconds`,
+    );
+  return { ...watch, load: { ...watch.load, cpu } };
+}
+
+/**
+ * Opens the sample of member streams, waits for the drop, and polls until every reached watcher's
+ * alert is committed; then lets the scheduler tick on, so a late or repeated alert would be seen.
+ */
+async function acrossTheDrop(
+  bench: Bench,
+  url: string,
+  auctionId: string,
+  sample: readonly { readonly buyer: Buyer; readonly reached: boolean }[],
+  dropAt: number,
+  expected: number,
+): Promise<{ streams: readonly MemberStream[]; allVisibleAt: number | null }> {
+  const open = await openMemberStreams(url, sample);
+  const baseline = await lastNotificationId(bench.client.sql);
+  bench.log(`  ${n0(open.streams.length)} member streams open; the price drops at ${new Date(dropAt).toISOString()}`);
+  await sleepUntil(dropAt);
+  const allVisibleAt = await waitForAlerts(bench, auctionId, baseline, expected, dropAt);
+  await new Promise((resolve) => setTimeout(resolve, WATCH.settleMs));
+  open.close();
+  return { streams: open.streams, allVisibleAt };
+}
+
+/** Polls until `expected` alerts of the auction are committed; when the bench saw them, or null at the deadline. */
+async function waitForAlerts(
+  bench: Bench,
+  auctionId: string,
+  baseline: string,
+  expected: number,
+  dropAt: number,
+): Promise<number | null> {
+  for (;;) {
+    const visible = await countAlertsAfter(bench.client.sql, auctionId, baseline);
+    const now = Date.now();
+    if (visible >= expected) return now;
+    if (now > dropAt + WATCH.timeoutMs) {
+      bench.log(`warning: ${n0(visible)} of ${n0(expected)} price_alerts stored ${now - dropAt} ms after the drop`);
+      return null;
+    }
+    await new Promise((resolve) => setTimeout(resolve, WATCH.pollMs));
+  }
+}
