@@ -26,7 +26,7 @@ const alertOf = (memberId: string, id: string, at = DROP + 120): StoredNotificat
   auctionId: AUCTION,
   dedupeKey: priceAlertKey(AUCTION),
   createdAt: at,
-  data: { title: 'watched', price: 90 },
+  data: { title: 'watched', price: 90, alertPrice: PLANNED.find((p) => p.memberId === memberId)?.alertPrice ?? null },
 });
 
 const event = (id: string, memberId: string): StreamedEvent => ({
@@ -115,9 +115,12 @@ describe('verifyWatchers', () => {
       'no notification stored twice (member, dedupe key)',
     ]);
     expect(failing({ ...input, notifications: [alertOf('m1', '11', DROP - 1), m2, m3] })).toEqual([name]);
-    expect(failing({ ...input, notifications: [{ ...alertOf('m1', '11'), data: { price: 100 } }, m2, m3] })).toEqual([
-      name,
-    ]);
+    expect(
+      failing({ ...input, notifications: [{ ...alertOf('m1', '11'), data: { price: 100, alertPrice: 90 } }, m2, m3] }),
+    ).toEqual([name]);
+    expect(
+      failing({ ...input, notifications: [{ ...alertOf('m1', '11'), data: { price: 90, alertPrice: 95 } }, m2, m3] }),
+    ).toEqual([name]);
   });
 
   it('fails any notification to an unreached watcher, and anything else to a reached one', () => {

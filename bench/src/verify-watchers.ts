@@ -113,7 +113,7 @@ export function checkStoredWatches(input: WatchersInput): Check {
 
 const isAlertOf = (n: StoredNotification, auctionId: string) => n.kind === 'price_alert' && n.auctionId === auctionId;
 
-/** Each reached watcher: exactly one price_alert for the auction, its key, the new price, stored after the drop. */
+/** Each reached watcher: exactly one price_alert for the auction, its key, the new price and their alert price, stored after the drop. */
 export function checkReachedAlerts(input: WatchersInput): Check {
   const notes = byMember(input.notifications);
   const key = priceAlertKey(input.auctionId);
@@ -129,8 +129,10 @@ export function checkReachedAlerts(input: WatchersInput): Check {
     if (alert.dedupeKey !== key) wrong.push(`${p.memberId}: dedupe key ${alert.dedupeKey}`);
     if (alert.createdAt < input.dropAt)
       wrong.push(`${p.memberId}: stored ${input.dropAt - alert.createdAt} ms before the drop`);
-    if (alert.data.price !== input.priceAfter)
-      wrong.push(`${p.memberId}: price ${String(alert.data.price)}, the drop's is ${input.priceAfter}`);
+    if (alert.data.price !== input.priceAfter || alert.data.alertPrice !== p.alertPrice)
+      wrong.push(
+        `${p.memberId}: price ${String(alert.data.price)} for alert ${String(alert.data.alertPrice)}; the drop's is ${input.priceAfter}, the watch's ${p.alertPrice}`,
+      );
   }
   return {
     name: 'each reached watcher has exactly one price_alert, after the drop, at the new price',
