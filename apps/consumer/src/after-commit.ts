@@ -13,14 +13,16 @@ import {
 } from '@dutch/stream';
 import { appendDueClose } from './append-due-close.ts';
 import type { Delivered } from './delivered.ts';
+import { publishNotify } from './publish-notify.ts';
 import type { AuctionSettlement } from './settle-auction.ts';
 
 /**
  * After the commit, and only then: acknowledge the entries, drop the pending receipts and the
- * refund marks Postgres now answers for, tell the gateways the new stock, lead or close, and
- * queue the close of an auction that just sold out. A failure here loses nothing:
- * unacknowledged entries come back and are recognised as settled, and the closer appends any
- * close that is due.
+ * refund marks Postgres now answers for, tell the gateways the new stock, lead or close and
+ * which members have new notifications, and queue the close of an auction that just sold out.
+ * A failure here loses nothing: unacknowledged entries come back and are recognised as settled,
+ * the closer appends any close that is due, and the notifications are in Postgres already (a
+ * member's SSE reads them from the inbox on its next nudge or reconnect).
  */
 export async function afterCommit(
   redis: RedisClient,
@@ -43,6 +45,7 @@ export async function afterCommit(
   if (bids.length > 0) pipeline.hdel(pendingReceiptsKey(layout, shard), ...bids);
   await execPipeline(pipeline);
   await publishEvents(redis, layout, eventsOf(settlement));
+  await publishNotify(redis, layout, settlement.notified);
   if (settlement.soldOutFor !== null) {
     const close = { auctionId: settlement.auctionId, closeFor: settlement.soldOutFor, now };
     await appendDueClose(redis, layout, shard, close);

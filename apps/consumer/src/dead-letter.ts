@@ -1,4 +1,11 @@
-import { countSettled, giveUpRefund, insertReceipts, nextSettleSeqOfGoneAuction, type Sql } from '@dutch/db';
+import {
+  countSettled,
+  giveUpRefund,
+  insertNotifications,
+  insertReceipts,
+  nextSettleSeqOfGoneAuction,
+  type Sql,
+} from '@dutch/db';
 import { receiptAfterGivingUp } from '@dutch/domain';
 import { isRetryableError } from '@dutch/runtime';
 import {
@@ -20,7 +27,9 @@ import {
   streamKey,
 } from '@dutch/stream';
 import type { Logger } from 'pino';
+import { notificationsOfGivenUpBid } from './given-up-notifications.ts';
 import { lockOwnedAuction } from './lock-owned-auction.ts';
+import { publishNotify } from './publish-notify.ts';
 import type { Fence } from './shard-locks.ts';
 import type { RawEntry } from './stream-io.ts';
 
@@ -57,13 +66,17 @@ export async function deadLetter(
   const pending = receiptId === null ? null : decodePendingReceipt(await ctx.redis.hget(pendingKey, receiptId));
   const refund = decoded.ok && decoded.message.kind === 'refund' ? decoded.message : null;
   let recorded = true;
+  /** The buyer whose FAILED receipt (and its notification) this wrote. */
+  let notified: string | null = null;
   try {
     if (refund !== null) {
       await giveUpRefund(ctx.sql, refund, receiptAfterGivingUp('refund'));
     } else {
       // A close has no receipt: the closer appends another once REAPPEND_AFTER_MS has passed.
       const bid = decoded.ok ? givenUpBidOf(decoded.message) : bidOf(pending);
-      if (bid !== null) await failBid(ctx.sql, bid, pending?.sellerId ?? null, entry.id, fence, now);
+      if (bid !== null && (await failBid(ctx.sql, bid, pending?.sellerId ?? null, entry.id, fence, now))) {
+        notified = bid.buyerId;
+      }
     }
   } catch (error) {
     if (isRetryableError(error)) throw error;
@@ -96,6 +109,7 @@ export async function deadLetter(
     else pipeline.hset(pendingKey, pending.id, encodePendingReceipt(failedPendingReceipt(pending, now)));
   }
   await execPipeline(pipeline);
+  if (notified !== null) await publishNotify(ctx.redis, ctx.layout, [notified]);
   ctx.logger.warn({ streamId: entry.id, shard, deliveries, reason, receiptId }, 'entry dead-lettered');
 }
 
@@ -135,9 +149,11 @@ export function bidOf(pending: PendingReceipt | null): GivenUpBid | null {
 }
 
 /**
- * Writes the bid's receipt as FAILED (PROCESSING_FAILED), next in its auction's settlement order.
- * An auction that is gone still gets the row when the gateway's copy names the seller: a 202
- * was answered for it. Such a row holds nothing and moves nothing (auditLedger allows exactly that).
+ * Writes the bid's receipt as FAILED (PROCESSING_FAILED), next in its auction's settlement order,
+ * with its buyer's receipt notification in the same transaction. An auction that is gone still
+ * gets the row when the gateway's copy names the seller: a 202 was answered for it. Such a row
+ * holds nothing and moves nothing (auditLedger allows exactly that), and tells nobody: there is
+ * no auction left to name.
  */
 export async function failBid(
   sql: Sql,
@@ -173,7 +189,12 @@ export async function failBid(
         streamId,
       },
     ]);
-    if (inserted !== undefined && auction !== null) await countSettled(tx, auction.id);
+    if (inserted !== undefined && auction !== null) {
+      await Promise.all([
+        countSettled(tx, auction.id),
+        insertNotifications(tx, notificationsOfGivenUpBid(auction, bid)),
+      ]);
+    }
     return inserted !== undefined;
   });
 }

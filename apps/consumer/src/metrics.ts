@@ -7,6 +7,8 @@ export interface ConsumerMetrics {
   readonly batchSize: Histogram;
   readonly settleLatency: Histogram;
   readonly transactionSeconds: Histogram;
+  /** Notifications stored in the inbox, by what decided them: a settlement, or the watch-alert scheduler. */
+  readonly notificationsStored: Counter<'source'>;
   readonly poison: Counter;
   readonly deadLettered: Counter;
   readonly transientErrors: Counter;
@@ -25,7 +27,7 @@ export function createConsumerMetrics(labels: Record<string, string> = {}): Cons
 
 type SettlementMetrics = Pick<
   ConsumerMetrics,
-  'settled' | 'duplicates' | 'batchSize' | 'settleLatency' | 'transactionSeconds'
+  'settled' | 'duplicates' | 'batchSize' | 'settleLatency' | 'transactionSeconds' | 'notificationsStored'
 >;
 
 /** What settling did: outcomes, batches, and how long it took. */
@@ -58,6 +60,12 @@ function createSettlementMetrics(registers: Registry[]): SettlementMetrics {
       name: 'dutch_consumer_transaction_seconds',
       help: 'Duration of one auction settlement transaction',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    notificationsStored: new Counter({
+      name: 'dutch_consumer_notifications_stored_total',
+      help: 'Notifications stored (a repeat of one already stored is not counted), by source: settlement or watches',
+      labelNames: ['source'],
       registers,
     }),
   };

@@ -13,6 +13,7 @@ import {
   streamKey,
 } from '@dutch/stream';
 import { bidOf, type DeadLetterContext, failBid } from './dead-letter.ts';
+import { publishNotify } from './publish-notify.ts';
 import type { Fence } from './shard-locks.ts';
 import { groupInfo } from './stream-io.ts';
 
@@ -53,8 +54,9 @@ export async function failStranded(
 ): Promise<void> {
   const key = pendingReceiptsKey(ctx.layout, shard);
   const pipeline = ctx.redis.pipeline();
+  let notified = false;
   try {
-    await failBid(ctx.sql, bidOf(pending), pending.sellerId, LOST_STREAM_ID, fence, now);
+    notified = await failBid(ctx.sql, bidOf(pending), pending.sellerId, LOST_STREAM_ID, fence, now);
     pipeline.hdel(key, pending.id);
   } catch (error) {
     if (isRetryableError(error)) throw error;
@@ -62,6 +64,7 @@ export async function failStranded(
     pipeline.hset(key, pending.id, encodePendingReceipt(failedPendingReceipt(pending, now)));
   }
   await execPipeline(pipeline);
+  if (notified) await publishNotify(ctx.redis, ctx.layout, [pending.buyerId]);
   ctx.logger.warn({ receiptId: pending.id, shard }, 'receipt whose stream entry vanished failed (PROCESSING_FAILED)');
 }
 

@@ -1,14 +1,16 @@
-import type { LockedAuction, Sql, Tx } from '@dutch/db';
+import { insertNotifications, type Sql, type Tx } from '@dutch/db';
 import {
   type BidOutcome,
   balanceDeltasOf,
   type EnglishBidOutcome,
   type LedgerMove,
+  type NotificationDraft,
   type RefundOutcome,
+  uniqueDrafts,
 } from '@dutch/domain';
 import type { ClosedEvent, CreditEvent, LeadEvent } from '@dutch/stream';
 import { type Delivered, type Run, runsByKind } from './delivered.ts';
-import { lockOwnedAuction } from './lock-owned-auction.ts';
+import { lockOwnedAuction, type OwnedAuction } from './lock-owned-auction.ts';
 import { lockRunMembers } from './lock-run-members.ts';
 import { settleBidRun } from './settle-bid-run.ts';
 import { type CloseOutcome, settleCloseRun } from './settle-close-run.ts';
@@ -35,6 +37,10 @@ export interface AuctionSettlement {
   readonly closed: ClosedEvent | null;
   /** The end of a Dutch auction this transaction sold out and left open: its close is appended after the commit. */
   readonly soldOutFor: number | null;
+  /** Members who got a notification stored by this transaction (each once): nudged after the commit. */
+  readonly notified: readonly string[];
+  /** Notifications this transaction stored. */
+  readonly notificationsStored: number;
 }
 
 /** Publishes a credit on the events channel (and resolves once Redis has it). */
@@ -48,6 +54,7 @@ interface Tally {
   closeOutcomes: CloseOutcome[];
   acceptedAt: number[];
   moves: LedgerMove[];
+  notifications: NotificationDraft[];
   duplicates: number;
   closed: ClosedEvent | null;
 }
@@ -61,6 +68,11 @@ interface Tally {
  * BEFORE the commit, while their rows are locked, so a gateway's upper bound of them never
  * misses a credit (apps/gateway/src/auth/points-bounds.ts). A publish that fails rolls the
  * settlement back.
+ *
+ * The notifications the runs decided (receipts, rebates, sold) are stored in this transaction
+ * too, in one statement: never after the commit, where a crash would lose them. A redelivered
+ * entry decides nothing new, so it stores nothing; the (member, dedupe key) index would refuse a
+ * second copy anyway.
  */
 export async function settleAuction(
   sql: Sql,
@@ -77,17 +89,33 @@ export async function settleAuction(
     const stockBefore = auction.stock;
     const tally: Tally = {
       ...{ bidOutcomes: [], englishOutcomes: [], refundOutcomes: [], closeOutcomes: [] },
-      ...{ acceptedAt: [], moves: [], duplicates: 0, closed: null },
+      ...{ acceptedAt: [], moves: [], notifications: [], duplicates: 0, closed: null },
     };
     const runs = runsByKind(entries);
     await lockRunMembers(tx, auction, runs);
     for (const run of runs) await settleRun(tx, auction, run, settledAt, tally);
-    if (publishCredit !== null) await publishCredits(tally.moves, publishCredit);
-    return settlementOf(auction, tally, auction.stock !== stockBefore);
+    const [stored] = await Promise.all([
+      storeNotifications(tx, tally.notifications),
+      publishCredit === null ? null : publishCredits(tally.moves, publishCredit),
+    ]);
+    return { ...settlementOf(auction, tally, auction.stock !== stockBefore), ...stored };
   });
 }
 
-function settlementOf(auction: LockedAuction, tally: Tally, stockChanged: boolean): AuctionSettlement {
+type Stored = Pick<AuctionSettlement, 'notified' | 'notificationsStored'>;
+
+/** One insert for the whole transaction (none when nothing was decided); whom the new ones are for. */
+async function storeNotifications(tx: Tx, drafts: readonly NotificationDraft[]): Promise<Stored> {
+  if (drafts.length === 0) return { notified: [], notificationsStored: 0 };
+  const inserted = await insertNotifications(tx, uniqueDrafts(drafts));
+  return { notified: [...new Set(inserted.map((row) => row.memberId))], notificationsStored: inserted.length };
+}
+
+function settlementOf(
+  auction: OwnedAuction,
+  tally: Tally,
+  stockChanged: boolean,
+): Omit<AuctionSettlement, keyof Stored> {
   const { bidOutcomes, englishOutcomes, refundOutcomes, closeOutcomes, duplicates, acceptedAt, closed } = tally;
   return {
     ...{ auctionId: auction.id, found: true, stock: auction.stock, stockChanged },
@@ -99,16 +127,18 @@ function settlementOf(auction: LockedAuction, tally: Tally, stockChanged: boolea
 }
 
 /** Settles one run by its kind, adding what it did to the tally. */
-async function settleRun(tx: Tx, auction: LockedAuction, run: Run, settledAt: number, tally: Tally): Promise<void> {
+async function settleRun(tx: Tx, auction: OwnedAuction, run: Run, settledAt: number, tally: Tally): Promise<void> {
   if (run.kind === 'refund') {
     const result = await settleRefundRun(tx, auction, run.entries, settledAt);
     tally.refundOutcomes.push(...result.outcomes);
     tally.moves.push(...result.moves);
+    tally.notifications.push(...result.notifications);
     tally.duplicates += result.duplicates;
   } else if (run.kind === 'close') {
     const result = await settleCloseRun(tx, auction, run.entries, settledAt);
     tally.closeOutcomes.push(...result.outcomes);
     tally.moves.push(...result.moves);
+    tally.notifications.push(...result.notifications);
     tally.duplicates += result.outcomes.filter((x) => x === 'duplicate').length;
     if (result.closed !== null) tally.closed = closedEventOf(auction.id, result.closed);
   } else {
@@ -117,6 +147,7 @@ async function settleRun(tx: Tx, auction: LockedAuction, run: Run, settledAt: nu
     else tally.englishOutcomes.push(...(result.outcomes as EnglishBidOutcome[]));
     tally.acceptedAt.push(...result.acceptedAt);
     tally.moves.push(...result.moves);
+    tally.notifications.push(...result.notifications);
     tally.duplicates += result.duplicates;
   }
 }
@@ -127,7 +158,7 @@ async function settleRun(tx: Tx, auction: LockedAuction, run: Run, settledAt: nu
  */
 function settleBidsOfFormat(
   tx: Tx,
-  auction: LockedAuction,
+  auction: OwnedAuction,
   run: Extract<Run, { kind: 'bid' | 'english_bid' }>,
   settledAt: number,
 ) {
@@ -148,7 +179,7 @@ async function publishCredits(moves: readonly LedgerMove[], publishCredit: Publi
 }
 
 /** The lead after the transaction, when a bid took it. */
-function leadOf(auction: LockedAuction, outcomes: readonly EnglishBidOutcome[]): LeadEvent | null {
+function leadOf(auction: OwnedAuction, outcomes: readonly EnglishBidOutcome[]): LeadEvent | null {
   if (auction.format !== 'english' || !outcomes.some((x) => x.status === 'LEADING' || x.status === 'OUTBID')) {
     return null;
   }
@@ -166,7 +197,7 @@ function closedEventOf(
 }
 
 /** A Dutch auction that sold out here and is still open closes at once (the closer would too, later). */
-function soldOutFor(auction: LockedAuction, stockChanged: boolean): number | null {
+function soldOutFor(auction: OwnedAuction, stockChanged: boolean): number | null {
   if (auction.format !== 'dutch' || !stockChanged || auction.stock !== 0 || auction.closedAt !== null) return null;
   return auction.terms.endsAt;
 }
@@ -175,6 +206,6 @@ function notFound(auctionId: string): AuctionSettlement {
   return {
     ...{ auctionId, found: false, stock: 0, initialStock: 0, stockChanged: false },
     ...{ bidOutcomes: [], englishOutcomes: [], refundOutcomes: [], closeOutcomes: [], duplicates: 0, acceptedAt: [] },
-    ...{ lead: null, closed: null, soldOutFor: null },
+    ...{ lead: null, closed: null, soldOutFor: null, notified: [], notificationsStored: 0 },
   };
 }

@@ -4,7 +4,6 @@ import {
   findKeyedReceipts,
   findSettledReceiptIds,
   insertReceipts,
-  type LockedDutchAuction,
   lockMembers,
   saveAuction,
   sumHeldUnits,
@@ -18,10 +17,13 @@ import {
   type KeyedBid,
   type KeyedReceipt,
   type LedgerMove,
+  type NotificationDraft,
+  notificationsOfBids,
   type QueuedBid,
   settleBids,
 } from '@dutch/domain';
 import { type DeliveredBid, unsettledOf } from './delivered.ts';
+import type { OwnedDutchAuction } from './lock-owned-auction.ts';
 
 export interface BidRunResult {
   /** Newly settled outcomes, in stream order. */
@@ -32,6 +34,8 @@ export interface BidRunResult {
   readonly acceptedAt: readonly number[];
   /** The ledger rows written (what the members gained is published from them). */
   readonly moves: readonly LedgerMove[];
+  /** The buyers' receipt notifications (PURCHASED or FAILED), stored in the same transaction. */
+  readonly notifications: readonly NotificationDraft[];
 }
 
 /**
@@ -44,7 +48,7 @@ export interface BidRunResult {
  */
 export async function settleBidRun(
   tx: Tx,
-  auction: LockedDutchAuction,
+  auction: OwnedDutchAuction,
   run: readonly DeliveredBid[],
   settledAt: number,
 ): Promise<BidRunResult> {
@@ -63,7 +67,7 @@ export async function settleBidRun(
 
   const fresh = unsettledOf(run, seen);
   const duplicates = run.length - fresh.length;
-  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
+  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [], notifications: [] };
 
   const bids: QueuedBid[] = fresh.map(({ message }) => message);
   const settlement = settleBids(
@@ -78,14 +82,15 @@ export async function settleBidRun(
 
   await writeBidRun(tx, auction, fresh, settlement, firstSeq, settledAt);
   const acceptedAt = fresh.map((e) => e.message.acceptedAt);
-  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves };
+  const notifications = notificationsOfBids(auction, settlement.outcomes);
+  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves, notifications };
 }
 
 /**
  * How a closed auction was closed, for the bids that land after it: before its end only a
  * sell-out closes a Dutch auction. Null while open.
  */
-function closedBy(auction: LockedDutchAuction): AuctionClosed | null {
+function closedBy(auction: OwnedDutchAuction): AuctionClosed | null {
   if (auction.closedAt === null) return null;
   return { by: auction.closedAt < auction.terms.endsAt ? 'sold_out' : 'end' };
 }
@@ -93,7 +98,7 @@ function closedBy(auction: LockedDutchAuction): AuctionClosed | null {
 /** Writes a run's receipts, the auction's stock and count, and the purchases' points, all at once. */
 function writeBidRun(
   tx: Tx,
-  auction: LockedDutchAuction,
+  auction: OwnedDutchAuction,
   fresh: readonly DeliveredBid[],
   settlement: BidSettlement,
   firstSeq: number,

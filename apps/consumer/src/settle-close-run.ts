@@ -3,7 +3,6 @@ import {
   applyBalanceDeltas,
   closeAuctionRow,
   findPurchasedReceipts,
-  type LockedAuction,
   lockMembers,
   type Tx,
   updateClosedReceipts,
@@ -15,8 +14,11 @@ import {
   closeAuction,
   closesNow,
   type LedgerMove,
+  type NotificationDraft,
+  notificationsOfClose,
 } from '@dutch/domain';
 import type { DeliveredClose } from './delivered.ts';
+import type { OwnedAuction } from './lock-owned-auction.ts';
 
 /**
  * What became of one close entry: `closed` the auction; `duplicate`, it was closed already (a
@@ -31,6 +33,8 @@ export interface CloseRunResult {
   readonly closed: { readonly plan: ClosePlan; readonly closedAt: number } | null;
   /** The release, rebate and purchase rows written. */
   readonly moves: readonly LedgerMove[];
+  /** WON / RESERVE_NOT_MET, rebates and the seller's sold, stored in the same transaction. */
+  readonly notifications: readonly NotificationDraft[];
 }
 
 /**
@@ -41,12 +45,13 @@ export interface CloseRunResult {
  */
 export async function settleCloseRun(
   tx: Tx,
-  auction: LockedAuction,
+  auction: OwnedAuction,
   run: readonly DeliveredClose[],
   settledAt: number,
 ): Promise<CloseRunResult> {
   const outcomes: CloseOutcome[] = [];
   let closed: CloseRunResult['closed'] = null;
+  let notifications: readonly NotificationDraft[] = [];
   for (const { message } of run) {
     if (auction.closedAt !== null) {
       outcomes.push('duplicate');
@@ -56,21 +61,31 @@ export async function settleCloseRun(
       outcomes.push('premature');
       continue;
     }
-    closed = { plan: await closeLocked(tx, auction, settledAt), closedAt: settledAt };
+    const decided = await closeLocked(tx, auction, settledAt);
+    closed = { plan: decided.plan, closedAt: settledAt };
+    notifications = decided.notifications;
     outcomes.push('closed');
   }
-  return { outcomes, closed, moves: closed?.plan.moves ?? [] };
+  return { outcomes, closed, moves: closed?.plan.moves ?? [], notifications };
 }
 
 /** The current end: an English auction's moves with soft closes. */
-function closingOf(auction: LockedAuction) {
+function closingOf(auction: OwnedAuction) {
   const endsAt = auction.format === 'english' ? auction.lead.endsAt : auction.terms.endsAt;
   return { format: auction.format, stock: auction.stock, endsAt };
 }
 
-/** Decides the close (domain), then writes receipts, ledger, balances and the auction row. */
-async function closeLocked(tx: Tx, auction: LockedAuction, closedAt: number): Promise<ClosePlan> {
-  const plan = closeAuction(await closeInputOf(tx, auction), closedAt);
+/**
+ * Decides the close (domain), then writes receipts, ledger, balances and the auction row; its
+ * notifications come from the same plan and input, stored by the caller in this transaction.
+ */
+async function closeLocked(
+  tx: Tx,
+  auction: OwnedAuction,
+  closedAt: number,
+): Promise<{ plan: ClosePlan; notifications: NotificationDraft[] }> {
+  const input = await closeInputOf(tx, auction);
+  const plan = closeAuction(input, closedAt);
   if (plan.moves.length > 0) {
     // In id order before the balances move, as every settlement does: no deadlock between them.
     await lockMembers(tx, membersOf(plan.moves));
@@ -86,7 +101,8 @@ async function closeLocked(tx: Tx, auction: LockedAuction, closedAt: number): Pr
   // Cannot happen under the row lock; if it did, rolling back beats writing a second close.
   if (!wasOpen) throw new Error(`auction ${auction.id} was closed under our lock by someone else`);
   auction.closedAt = closedAt;
-  return plan;
+  const notified = { id: auction.id, title: auction.title, sellerId: auction.terms.sellerId };
+  return { plan, notifications: notificationsOfClose(notified, plan, input) };
 }
 
 /** Everyone a close's moves touch (the seller, the winner, the rebated buyers). */
@@ -94,10 +110,12 @@ function membersOf(moves: readonly LedgerMove[]): string[] {
   return moves.flatMap((m) => (m.from === null ? [m.to] : [m.to, m.from]));
 }
 
-/** Only a uniform close reads the purchases: pay-as-bid closes move nothing. */
-async function closeInputOf(tx: Tx, auction: LockedAuction): Promise<CloseInput> {
+/**
+ * A Dutch close reads the purchases: a uniform one prices and rebates them, and either pricing
+ * tells its seller (the sold notification) how many units sold for how many points.
+ */
+async function closeInputOf(tx: Tx, auction: OwnedAuction): Promise<CloseInput> {
   if (auction.format === 'english') return { format: 'english', terms: auction.terms, lead: auction.lead };
-  const uniform = auction.terms.pricing === 'uniform';
-  const purchases = uniform ? await findPurchasedReceipts(tx, auction.id) : [];
+  const purchases = await findPurchasedReceipts(tx, auction.id);
   return { format: 'dutch', terms: auction.terms, stock: auction.stock, purchases };
 }

@@ -3,7 +3,6 @@ import {
   applyBalanceDeltas,
   findSettledReceiptIds,
   insertReceipts,
-  type LockedEnglishAuction,
   lockMembers,
   markOutbid,
   type NewReceipt,
@@ -15,10 +14,13 @@ import {
   type EnglishBidOutcome,
   type EnglishSettlement,
   type LedgerMove,
+  type NotificationDraft,
+  notificationsOfEnglishBids,
   type QueuedEnglishBid,
   settleEnglishBids,
 } from '@dutch/domain';
 import { type DeliveredEnglishBid, unsettledOf } from './delivered.ts';
+import type { OwnedEnglishAuction } from './lock-owned-auction.ts';
 import { findRunKeyedReceipts } from './settle-bid-run.ts';
 
 export interface EnglishRunResult {
@@ -30,6 +32,8 @@ export interface EnglishRunResult {
   readonly acceptedAt: readonly number[];
   /** The hold and release rows written. */
   readonly moves: readonly LedgerMove[];
+  /** FAILED receipts and every receipt this run outbid, to their buyers, stored in the same transaction. */
+  readonly notifications: readonly NotificationDraft[];
 }
 
 /**
@@ -41,7 +45,7 @@ export interface EnglishRunResult {
  */
 export async function settleEnglishRun(
   tx: Tx,
-  auction: LockedEnglishAuction,
+  auction: OwnedEnglishAuction,
   run: readonly DeliveredEnglishBid[],
   settledAt: number,
 ): Promise<EnglishRunResult> {
@@ -57,7 +61,7 @@ export async function settleEnglishRun(
   ]);
   const fresh = unsettledOf(run, seen);
   const duplicates = run.length - fresh.length;
-  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [] };
+  if (fresh.length === 0) return { outcomes: [], duplicates, acceptedAt: [], moves: [], notifications: [] };
 
   const bids: QueuedEnglishBid[] = fresh.map(({ message }) => message);
   const state = { lead: auction.lead, points, withdrawn: auction.withdrawn, closed: !open, keyedReceipts };
@@ -68,13 +72,14 @@ export async function settleEnglishRun(
   auction.settledCount += settlement.outcomes.length;
   await writeEnglishRun(tx, auction, fresh, settlement, firstSeq, settledAt);
   const acceptedAt = fresh.map((e) => e.message.acceptedAt);
-  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves };
+  const notifications = notificationsOfEnglishBids(auction, settlement);
+  return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves, notifications };
 }
 
 /** One round of statements: receipts first (the ledger rows name them), then the rest. */
 async function writeEnglishRun(
   tx: Tx,
-  auction: LockedEnglishAuction,
+  auction: OwnedEnglishAuction,
   fresh: readonly DeliveredEnglishBid[],
   settlement: EnglishSettlement,
   firstSeq: number,

@@ -1,7 +1,6 @@
 import {
   appendLedger,
   applyBalanceDeltas,
-  type LockedAuction,
   lockMembers,
   lockRefundReceipts,
   type RefundDecision,
@@ -11,6 +10,8 @@ import {
 } from '@dutch/db';
 import {
   type LedgerMove,
+  type NotificationDraft,
+  notificationsOfRefunds,
   type RefundAuction,
   type RefundOutcome,
   type RefundRequest,
@@ -18,6 +19,7 @@ import {
   settleRefunds,
 } from '@dutch/domain';
 import type { DeliveredRefund } from './delivered.ts';
+import type { OwnedAuction } from './lock-owned-auction.ts';
 
 export interface RefundRunResult {
   readonly outcomes: readonly RefundOutcome[];
@@ -25,6 +27,8 @@ export interface RefundRunResult {
   readonly duplicates: number;
   /** The ledger rows written: per refund, a uniform seller's release (before the close), then the refund. */
   readonly moves: readonly LedgerMove[];
+  /** REFUNDED, or a refund the seller could not pay, to the buyers; stored in the same transaction. */
+  readonly notifications: readonly NotificationDraft[];
 }
 
 /**
@@ -34,7 +38,7 @@ export interface RefundRunResult {
  */
 export async function settleRefundRun(
   tx: Tx,
-  auction: LockedAuction,
+  auction: OwnedAuction,
   run: readonly DeliveredRefund[],
   settledAt: number,
 ): Promise<RefundRunResult> {
@@ -44,20 +48,25 @@ export async function settleRefundRun(
   const points = await lockMembers(tx, [auction.terms.sellerId, ...receipts.map((row) => row.buyerId)]);
 
   const pending = collectRefundRequests(run, byId);
-  if (pending.requests.length === 0) return { outcomes: [], duplicates: pending.duplicates, moves: [] };
+  if (pending.requests.length === 0) {
+    return { outcomes: [], duplicates: pending.duplicates, moves: [], notifications: [] };
+  }
 
   const settlement = settleRefunds(refundAuctionOf(auction), { stock: auction.stock, points }, pending.requests);
   auction.stock = settlement.stockAfter;
   const decisions = decideRefundedReceipts(settlement.outcomes, byId, pending, settledAt);
   await writeRefundRun(tx, auction, settlement, decisions);
-  return { outcomes: settlement.outcomes, duplicates: pending.duplicates, moves: settlement.moves };
+  // settleRefunds answers one outcome per request, in order: requestIds[i] is outcomes[i]'s request.
+  const requests = pending.requests.map(({ receipt }, i) => ({ receipt, requestId: pending.requestIds[i] as string }));
+  const notifications = notificationsOfRefunds(auction, settlement.outcomes, requests);
+  return { outcomes: settlement.outcomes, duplicates: pending.duplicates, moves: settlement.moves, notifications };
 }
 
 /**
  * What the refund rules read of the auction: its current end (an English one's, extensions
  * included), and whether a uniform seller's takings are still held (before the close).
  */
-function refundAuctionOf(auction: LockedAuction): RefundAuction {
+function refundAuctionOf(auction: OwnedAuction): RefundAuction {
   if (auction.format === 'english') {
     return { sellerId: auction.terms.sellerId, endsAt: auction.lead.endsAt, initialStock: 1 };
   }
@@ -130,7 +139,7 @@ function decideRefundedReceipts(
 /** Issues the run's writes together, as before: one round of concurrent statements. */
 async function writeRefundRun(
   tx: Tx,
-  auction: LockedAuction,
+  auction: OwnedAuction,
   settlement: ReturnType<typeof settleRefunds>,
   decisions: ReadonlyMap<string, RefundDecision>,
 ): Promise<void> {

@@ -178,6 +178,8 @@ export class ShardSettler {
     }
     for (const acceptedAt of settled.acceptedAt) metrics.settleLatency.observe(Math.max(0, now - acceptedAt) / 1000);
     if (settled.duplicates > 0) metrics.duplicates.inc(settled.duplicates);
+    if (settled.notificationsStored > 0)
+      metrics.notificationsStored.inc({ source: 'settlement' }, settled.notificationsStored);
   }
 }
 
