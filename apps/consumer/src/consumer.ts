@@ -11,6 +11,7 @@ import { lockClassId, ShardLocks } from './shard-locks.ts';
 import { ShardWorker } from './shard-worker.ts';
 import { ShardWorkers } from './shard-workers.ts';
 import { ensureGroup } from './stream-io.ts';
+import { WatchAlerts } from './watch-alerts.ts';
 import type { WorkerContext } from './worker-context.ts';
 
 /**
@@ -39,7 +40,10 @@ export interface Consumer {
   start(): Promise<void>;
   /** Stops reading, finishes the batches in hand, acknowledges them, gives the shards back. */
   stop(): Promise<void>;
-  /** Takes every free shard, settles everything there is right now, and returns the entries handled. */
+  /**
+   * Takes every free shard, settles everything there is right now, and returns the entries
+   * handled; then stores the watch alerts due by the clock (not counted in what it returns).
+   */
   consumeOnce(): Promise<number>;
   ownedShards(): number[];
 }
@@ -67,6 +71,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   const drainers = new Map<number, ShardWorker>();
   let releaseLease = () => {};
   const ownedShards = () => [...locks.owned()].sort((a, b) => a - b);
+  const alerts = new WatchAlerts(ctx);
 
   return {
     name: config.consumerName,
@@ -75,20 +80,25 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
       await rebalance(rebalancing);
       rounds.schedule();
       releaseLease = lease.hold();
+      alerts.start();
       logger.info({ shards: ownedShards() }, 'consumer started');
     },
     async stop() {
       stopping = true;
       releaseLease();
       releaseLease = () => {};
-      await rounds.cancel();
+      await Promise.all([rounds.cancel(), alerts.stop()]);
       await rebalancing.workers.stopAll();
       for (const shard of [...locks.owned()]) await locks.release(shard).catch(() => {});
       await stopBeating(deps.redis, ctx.layout, config.consumerName).catch(() => {});
       metrics.ownedShards.set(0);
       logger.info('consumer stopped');
     },
-    consumeOnce: () => drainOwnedShards(ctx, { drainers, lease, ensureGroups: rebalancing.ensureGroups }),
+    async consumeOnce() {
+      const handled = await drainOwnedShards(ctx, { drainers, lease, ensureGroups: rebalancing.ensureGroups });
+      await alerts.lookNow();
+      return handled;
+    },
     ownedShards,
   };
 }

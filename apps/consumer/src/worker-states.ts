@@ -66,6 +66,14 @@ export function createWorkerStates(onTransition?: OnTransition<WorkerState>): St
   return new StateMachine<WorkerState>('shard worker', 'created', WORKER_TRANSITIONS, onTransition);
 }
 
+/**
+ * The watch-alert scheduler (watch-alerts.ts) lives the same life as a worker: started with the
+ * consumer, asked to stop, stopped once its look in flight is done. One per process, not per shard.
+ */
+export function createSchedulerStates(onTransition?: OnTransition<WorkerState>): StateMachine<WorkerState> {
+  return new StateMachine<WorkerState>('watch alerts', 'created', WORKER_TRANSITIONS, onTransition);
+}
+
 /** A new owner starts by recovering: whatever a previous owner left pending settles first. */
 export function createReadStates(onTransition?: OnTransition<ReadState>): StateMachine<ReadState> {
   return new StateMachine<ReadState>('shard reader', 'recovering', READ_TRANSITIONS, onTransition);
