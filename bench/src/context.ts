@@ -111,6 +111,8 @@ export function engineEnv(bench: Bench, port: number): Record<string, string> {
     LOG_LEVEL: 'warn',
     LOG_REQUESTS: 'false',
     BID_RATE_PER_SECOND: '0',
+    // Every stream the bench opens comes from one address; the limit is for one real client's.
+    SSE_MAX_CONNECTIONS_PER_CLIENT: '10000',
   };
   if (options.batchSize !== null) env.BATCH_SIZE = String(options.batchSize);
   return { ...env, ...profileEnv(options) };

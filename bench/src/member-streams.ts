@@ -15,24 +15,26 @@ export interface StreamedEvent {
 
 /**
  * Server-sent events from text as it arrives, in chunks that may split lines and events anywhere.
- * Comments (heartbeats) are skipped; `data` lines are joined with newlines and parsed as JSON
- * (kept as text when they are not JSON).
+ * `data` lines are joined with newlines and parsed as JSON (kept as text when they are not JSON);
+ * comment lines (`: connected`, heartbeats) are returned apart.
  */
 export class SseParser {
   private buffer = '';
 
-  push(chunk: string, receivedAt: number): StreamedEvent[] {
+  push(chunk: string, receivedAt: number): { events: StreamedEvent[]; comments: string[] } {
     this.buffer += chunk.replace(/\r\n?/g, '\n');
     const events: StreamedEvent[] = [];
+    const comments: string[] = [];
     let end = this.buffer.indexOf('\n\n');
     while (end >= 0) {
       const block = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 2);
+      for (const line of block.split('\n')) if (line.startsWith(':')) comments.push(line.slice(1).trim());
       const event = parseBlock(block, receivedAt);
       if (event !== null) events.push(event);
       end = this.buffer.indexOf('\n\n');
     }
-    return events;
+    return { events, comments };
   }
 }
 
@@ -71,6 +73,11 @@ export interface MemberStream {
   readonly contentType: string | null;
   readonly error: string | null;
   readonly events: StreamedEvent[];
+  /**
+   * When the gateway said `: connected`: from then on it follows the member's inbox, so nothing
+   * stored later is missed. null until then.
+   */
+  connectedAt: number | null;
 }
 
 export interface OpenStreams {
@@ -78,47 +85,56 @@ export interface OpenStreams {
   close(): void;
 }
 
-/** Opens one stream per member and resolves once every one has answered (or failed). */
+/**
+ * Opens one stream per member and resolves once every one has answered and said it follows the
+ * inbox (or failed, or `timeoutMs` passed: the checks then name the streams that never connected).
+ */
 export async function openMemberStreams(
   url: string,
   members: readonly { readonly buyer: Buyer; readonly reached: boolean }[],
+  timeoutMs = 10_000,
 ): Promise<OpenStreams> {
   const abort = new AbortController();
   const streams = await Promise.all(members.map((m) => openOne(url, m.buyer, m.reached, abort.signal)));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && streams.some((s) => s.status === 200 && s.connectedAt === null))
+    await new Promise((resolve) => setTimeout(resolve, 10));
   return { streams, close: () => abort.abort() };
 }
 
 async function openOne(url: string, buyer: Buyer, reached: boolean, signal: AbortSignal): Promise<MemberStream> {
-  const events: StreamedEvent[] = [];
+  const stream: MemberStream = {
+    memberId: buyer.id,
+    reached,
+    status: null,
+    contentType: null,
+    error: null,
+    events: [],
+    connectedAt: null,
+  };
   try {
     const response = await fetch(`${url}/members/me/events`, {
       headers: { authorization: buyer.authorization, accept: 'text/event-stream' },
       signal,
     });
-    const stream: MemberStream = {
-      memberId: buyer.id,
-      reached,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      error: null,
-      events,
-    };
-    if (response.body === null) return stream;
-    void pump(response.body, events);
-    return stream;
+    const answered = { ...stream, status: response.status, contentType: response.headers.get('content-type') };
+    if (response.body !== null) void pump(response.body, answered);
+    return answered;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { memberId: buyer.id, reached, status: null, contentType: null, error: message, events };
+    return { ...stream, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function pump(body: ReadableStream<Uint8Array>, events: StreamedEvent[]): Promise<void> {
+async function pump(body: ReadableStream<Uint8Array>, stream: MemberStream): Promise<void> {
   const parser = new SseParser();
   const decoder = new TextDecoder();
   const reader = body.getReader();
   for (;;) {
     const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
     if (done) return;
-    events.push(...parser.push(decoder.decode(value, { stream: true }), Date.now()));
+    const now = Date.now();
+    const { events, comments } = parser.push(decoder.decode(value, { stream: true }), now);
+    stream.events.push(...events);
+    if (stream.connectedAt === null && comments.includes('connected')) stream.connectedAt = now;
   }
 }

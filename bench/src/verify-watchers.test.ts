@@ -43,6 +43,7 @@ const stream = (memberId: string, reached: boolean, events: StreamedEvent[]): Me
   contentType: 'text/event-stream; charset=utf-8',
   error: null,
   events,
+  connectedAt: DROP - 1_000,
 });
 
 /** What a correct engine leaves: every watch taken, one alert per reached watcher, streams that got theirs. */
@@ -138,7 +139,7 @@ describe('verifyWatchers', () => {
     ]);
   });
 
-  it('fails a stream that did not open, missed its alert, got it twice or with another id, or alerted an unreached member', () => {
+  it('fails a stream that did not open or follow the inbox before the drop, missed its alert, got it twice or with another id, or alerted an unreached member', () => {
     const input = correct();
     const name = 'sampled member streams got their price_alert live, once, with the stored id';
     const [, unreached] = input.streams as [MemberStream, MemberStream];
@@ -147,6 +148,8 @@ describe('verifyWatchers', () => {
       stream('m1', true, []),
       stream('m1', true, [event('11', 'm1'), event('11', 'm1')]),
       stream('m1', true, [event('12', 'm1')]),
+      { ...stream('m1', true, [event('11', 'm1')]), connectedAt: null },
+      { ...stream('m1', true, [event('11', 'm1')]), connectedAt: DROP },
     ];
     for (const variant of variants) expect(failing({ ...input, streams: [variant, unreached] })).toEqual([name]);
     expect(failing({ ...input, streams: [stream('u1', false, [event('11', 'u1')])] })).toEqual([name]);

@@ -188,7 +188,8 @@ export function checkNoDuplicates(input: WatchersInput): Check {
 }
 
 /**
- * Each sampled stream opened (200, text/event-stream); a reached member's got exactly one
+ * Each sampled stream opened (200, text/event-stream) and said `: connected` before the drop; a
+ * reached member's got exactly one
  * `notification` event, the stored price_alert with its id; an unreached member's got none.
  */
 export function checkStreams(input: WatchersInput): Check {
@@ -199,6 +200,10 @@ export function checkStreams(input: WatchersInput): Check {
   for (const s of input.streams) {
     if (s.status !== 200 || !(s.contentType ?? '').startsWith('text/event-stream')) {
       wrong.push(`${s.memberId}: stream answered ${s.status ?? s.error} ${s.contentType ?? ''}`.trim());
+      continue;
+    }
+    if (s.connectedAt === null || s.connectedAt >= input.dropAt) {
+      wrong.push(`${s.memberId}: not following the inbox before the drop (connected ${s.connectedAt ?? 'never'})`);
       continue;
     }
     const got = s.events.filter((e) => e.event === 'notification');

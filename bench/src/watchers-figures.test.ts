@@ -42,7 +42,7 @@ describe('alertTiming', () => {
 describe('streamDelays', () => {
   it("takes each reached stream's first notification, from the drop", () => {
     const event = (receivedAt: number, name = 'notification') => ({ event: name, id: '1', data: {}, receivedAt });
-    const base = { status: 200, contentType: 'text/event-stream', error: null };
+    const base = { status: 200, contentType: 'text/event-stream', error: null, connectedAt: DROP - 1_000 };
     const summary = streamDelays(
       [
         { ...base, memberId: 'a', reached: true, events: [event(DROP + 5, 'hello'), event(DROP + 300)] },
@@ -62,7 +62,13 @@ describe('SseParser', () => {
     const text =
       ': heartbeat\n\nevent: notification\nid: 42\ndata: {"id":"42","kind":"price_alert"}\n\n:hb\n\nid: 43\r\ndata:plain\r\n\r\n';
     const events = [];
-    for (let i = 0; i < text.length; i += 7) events.push(...parser.push(text.slice(i, i + 7), i));
+    const comments = [];
+    for (let i = 0; i < text.length; i += 7) {
+      const got = parser.push(text.slice(i, i + 7), i);
+      events.push(...got.events);
+      comments.push(...got.comments);
+    }
+    expect(comments).toEqual(['heartbeat', 'hb']);
     expect(events.map((e) => [e.event, e.id, e.data])).toEqual([
       ['notification', '42', { id: '42', kind: 'price_alert' }],
       ['message', '43', 'plain'],
@@ -72,7 +78,7 @@ describe('SseParser', () => {
   });
 
   it('joins multi-line data with newlines', () => {
-    const [event] = new SseParser().push('event: x\ndata: {"a":\ndata: 1}\n\n', 0);
+    const [event] = new SseParser().push('event: x\ndata: {"a":\ndata: 1}\n\n', 0).events;
     expect(event?.data).toEqual({ a: 1 });
   });
 });
