@@ -1,7 +1,7 @@
 import { auctionEventsUrl } from '../api/endpoints.ts';
-import { createSseParser } from '../lib/sse-parser.ts';
+import { followSseStream, type StreamState } from '../lib/sse-stream.ts';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+export type ConnectionState = StreamState;
 
 /** An event of the auction's feed, as the page's state for its format reads them. */
 export interface FeedEvent {
@@ -81,44 +81,27 @@ function followAnonymously<E extends FeedEvent>(
 }
 
 /** The same stream read with fetch and a bearer token, reopened (with Last-Event-ID) when it drops. */
-async function followAs<E extends FeedEvent>(
+function followAs<E extends FeedEvent>(
   token: string,
   id: string,
   handlers: AuctionEventHandlers<E>,
   signal: AbortSignal,
-) {
+): void {
   let lastId: string | null = null;
-  while (!signal.aborted) {
-    handlers.onConnection('connecting');
-    try {
-      const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
-      if (lastId !== null) headers['Last-Event-ID'] = lastId;
-      const response = await fetch(auctionEventsUrl(id), { headers, signal });
-      if (response.status === 401) {
-        followAnonymously(id, handlers, signal);
-        return;
-      }
-      if (response.ok && response.body !== null) {
-        handlers.onConnection('live');
-        const feed = createSseParser((message) => {
-          lastId = message.id ?? lastId;
-          dispatch(message.event, message.data, handlers);
-        });
-        const reader = response.body.getReader();
-        const decoder = new TextDecoder();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          feed(decoder.decode(value, { stream: true }));
-        }
-      }
-    } catch {
-      // dropped or refused: reopen below, unless the page is gone
-    }
-    if (signal.aborted) return;
-    handlers.onConnection('reconnecting');
-    await new Promise((resolve) => setTimeout(resolve, REOPEN_AFTER_MS));
-  }
+  void followSseStream({
+    url: auctionEventsUrl(id),
+    headers: () => ({ Authorization: `Bearer ${token}` }),
+    lastEventId: () => lastId,
+    onMessage: (message) => {
+      lastId = message.id ?? lastId;
+      dispatch(message.event, message.data, handlers);
+    },
+    onState: (state) => handlers.onConnection(state),
+    // A token the server no longer accepts still sees what everyone sees.
+    onRefused: () => followAnonymously(id, handlers, signal),
+    signal,
+    delaysMs: [REOPEN_AFTER_MS],
+  });
 }
 
 function parse(text: string): unknown {
