@@ -10,6 +10,7 @@ import type {
 } from '@dutch/contract';
 import type { AuctionStatus } from '@dutch/domain';
 import { requestJson } from './http.ts';
+import type { BoardRow } from './types.ts';
 
 /** One function per endpoint of the contract the page uses; the token is always passed in. */
 
@@ -90,4 +91,17 @@ export function fetchMe(token: string): Promise<Member> {
 
 export function chargePoints(token: string, amount: number): Promise<{ points: number }> {
   return requestJson('/members/me/points', { method: 'POST', token, body: { amount } });
+}
+
+/** The public board: settled bids in settlement order. With a token, the caller's rows say `mine`. */
+export function fetchBoard(
+  id: string,
+  options: { cursor: string | null; limit: number; token: string | null; signal?: AbortSignal },
+): Promise<Page<BoardRow>> {
+  const query = new URLSearchParams({ limit: String(options.limit) });
+  if (options.cursor !== null) query.set('cursor', options.cursor);
+  return requestJson(`/auctions/${encodeURIComponent(id)}/bids?${query}`, {
+    token: options.token,
+    signal: options.signal,
+  });
 }

@@ -51,3 +51,12 @@ export function isEnglishView(view: AuctionView): view is EnglishAuctionView {
 export function isEnglishReceipt(receipt: Receipt): receipt is EnglishReceipt {
   return receipt.format === 'english';
 }
+
+/** Issue 13: the public board, notifications and watches, as the contract names them. */
+export type {
+  BidBoardRow as BoardRow,
+  Notification as NotificationItem,
+  NotificationList as NotificationPage,
+  Watch as WatchSet,
+  WatchedAuction as WatchItem,
+} from '@dutch/contract';

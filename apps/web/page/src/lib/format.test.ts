@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatDuration, formatPoints, fromDateTimeLocal, toDateTimeLocal } from './format.ts';
+import {
+  formatClockMs,
+  formatCountdown,
+  formatDuration,
+  formatPoints,
+  fromDateTimeLocal,
+  toDateTimeLocal,
+} from './format.ts';
 
 describe('formatCountdown', () => {
   it.each([
@@ -49,5 +56,12 @@ describe('datetime-local values', () => {
     expect(fromDateTimeLocal('')).toBeNaN();
     expect(fromDateTimeLocal('tomorrow')).toBeNaN();
     expect(fromDateTimeLocal('2030-02-31T10:00')).toBeNaN();
+  });
+});
+
+describe('formatClockMs', () => {
+  it('reads a local time to the millisecond, zero-padded', () => {
+    expect(formatClockMs(new Date(2030, 0, 1, 9, 5, 7, 45).getTime())).toBe('09:05:07.045');
+    expect(formatClockMs(new Date(2030, 0, 1, 23, 59, 59, 999).getTime())).toBe('23:59:59.999');
   });
 });

@@ -37,6 +37,15 @@ export function formatClock(at: Millis): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * A time of day to the millisecond, in local time ("09:05:07.045"): first-come order is decided
+ * within a second, so the receipt and the board show the server's stamp as precisely as it has it.
+ */
+export function formatClockMs(at: Millis): string {
+  const d = new Date(at);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 /** The value a <input type="datetime-local" step="1"> shows for an instant, in local time. */
 export function toDateTimeLocal(at: Millis): string {
   const d = new Date(at);
