@@ -8,7 +8,16 @@ import type { NotificationData, NotificationKind } from './notification.ts';
  * rather than fail.
  */
 export function describeNotification(kind: NotificationKind, data: NotificationData): string {
-  const title = textOf(data, 'title') ?? 'an auction';
+  const title = textOf(data, 'title');
+  const words = wordsOf(kind, title ?? UNTITLED, data);
+  // Only the stand-in is capitalised: a seller's title is shown as they wrote it.
+  return title === null && words.startsWith(UNTITLED) ? `A${words.slice(1)}` : words;
+}
+
+/** Stands for a title the data lacks. */
+const UNTITLED = 'an auction';
+
+function wordsOf(kind: NotificationKind, title: string, data: NotificationData): string {
   switch (kind) {
     case 'receipt':
       return describeReceipt(title, data);
