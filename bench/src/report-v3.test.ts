@@ -36,7 +36,8 @@ function watchers(overrides: Partial<WatchersFigures['alerts']> = {}, withinOneS
     reached: 10_000,
     unreached: 1_000,
     watch: WATCH_RUN,
-    drop: { at: '2030-01-01T12:00:10.000Z', priceBefore: 100, priceAfter: 90 },
+    calibrationPerSecond: 4_000,
+    drop: { at: '2030-01-01T12:00:10.000Z', afterStartSeconds: 10, priceBefore: 100, priceAfter: 90 },
     alerts: {
       stored: 10_000,
       transactions: 1,
@@ -85,6 +86,7 @@ describe("the report's watchers section", () => {
     expect(md).toContain(
       '| PUT /auctions/:id/watch (one per watcher, after the start) | 11,000 × 200 of 11,000 at 5,000/s; p50 15.0 ms, p99 60.0 ms |',
     );
+    expect(md).toContain('| 2030-01-01T12:00:10.000Z: 100 → 90, 10 s after the start (first pass 4,000/s) |');
     expect(md).toContain('| price_alerts stored | 10,000 in 1 transaction(s) (distinct created_at) |');
     expect(md).toContain('| drop → every alert committed (seen by the bench, polling every 5 ms) | 410 ms |');
     expect(md).toContain('| stored per second: storing transaction’s start → all committed | 34,483/s |');

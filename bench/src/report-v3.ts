@@ -17,7 +17,10 @@ function writeWatchRows(w: WatchersFigures): string[][] {
       'PUT /auctions/:id/watch (one per watcher, after the start)',
       `${n0(ok)} × 200 of ${n0(watch.responses)} at ${n0(watch.rps)}/s; p50 ${ms(watch.latencyMs.p50)}, p99 ${ms(watch.latencyMs.p99)}`,
     ],
-    ['the drop', `${w.drop.at}: ${w.drop.priceBefore} → ${w.drop.priceAfter}`],
+    [
+      'the drop (its distance from the start chosen from a first pass of the same PUTs on a scheduled auction)',
+      `${w.drop.at}: ${w.drop.priceBefore} → ${w.drop.priceAfter}, ${n0(w.drop.afterStartSeconds)} s after the start (first pass ${n0(w.calibrationPerSecond)}/s)`,
+    ],
   ];
 }
 

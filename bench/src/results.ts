@@ -166,7 +166,14 @@ export interface WatchersFigures {
   readonly unreached: number;
   /** The PUT /auctions/:id/watch run: one request per watcher. */
   readonly watch: RunFigures;
-  readonly drop: { readonly at: string; readonly priceBefore: number; readonly priceAfter: number };
+  /** The same PUTs first, on the scheduled warm-up auction: what the drop's distance was chosen from. */
+  readonly calibrationPerSecond: number;
+  readonly drop: {
+    readonly at: string;
+    readonly afterStartSeconds: number;
+    readonly priceBefore: number;
+    readonly priceAfter: number;
+  };
   readonly alerts: AlertTiming;
   /** Whether every reached watcher's alert was visible within a second of the drop. */
   readonly withinOneSecond: boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser } from './member-streams.ts';
-import { alertTiming, metAlertTarget, streamDelays } from './watchers-figures.ts';
+import { alertTiming, dropIntervalFor, metAlertTarget, streamDelays } from './watchers-figures.ts';
 
 const DROP = Date.UTC(2030, 0, 1, 12);
 
@@ -80,5 +80,15 @@ describe('SseParser', () => {
   it('joins multi-line data with newlines', () => {
     const [event] = new SseParser().push('event: x\ndata: {"a":\ndata: 1}\n\n', 0).events;
     expect(event?.data).toEqual({ a: 1 });
+  });
+});
+
+describe('dropIntervalFor', () => {
+  it('leaves twice the calibrated time for the watches, plus 3 s, within 10 s and half an hour', () => {
+    expect(dropIntervalFor(11_000, 5_000, 10)).toBe(10);
+    expect(dropIntervalFor(11_000, 1_000, 10)).toBe(25);
+    expect(dropIntervalFor(11_000, 156, 10)).toBe(145);
+    expect(dropIntervalFor(11_000, 1, 10)).toBe(1_800);
+    expect(dropIntervalFor(11_000, 0, 10)).toBe(1_800);
   });
 });

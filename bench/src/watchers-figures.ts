@@ -66,3 +66,14 @@ export function streamDelays(streams: readonly MemberStream[], dropAt: number): 
   });
   return summarize(delays);
 }
+
+/**
+ * Seconds from the start to the drop: the watches' expected time at the rate a first pass
+ * measured, doubled (a shared machine's rate moves by 2× from one minute to the next), plus 3 s
+ * for the streams and the last second; at least `minSeconds`, at most half an hour (an auction
+ * lasts at most an hour, and this one lasts two intervals).
+ */
+export function dropIntervalFor(watches: number, watchesPerSecond: number, minSeconds: number): number {
+  const expected = watchesPerSecond > 0 ? watches / watchesPerSecond : Number.POSITIVE_INFINITY;
+  return Math.min(1_800, Math.max(minSeconds, Math.ceil(expected * 2 + 3)));
+}
