@@ -1,4 +1,5 @@
 import { insertDueWatchNotifications, type Sql } from '@dutch/db';
+import { isRetryableError, sleep } from '@dutch/runtime';
 import type { KeyLayout, RedisClient } from '@dutch/stream';
 import type { Logger } from 'pino';
 import type { ConsumerMetrics } from './metrics.ts';
@@ -7,6 +8,12 @@ import { createSchedulerStates } from './worker-states.ts';
 
 /** How often (real time) each consumer looks for due watch alerts: a price_alert lands this late at most. */
 export const WATCH_ALERTS_EVERY_MS = 250;
+
+/**
+ * Tries of one look: two consumers' statements inserting the same keys may deadlock (Postgres
+ * aborts one) or meet a brief outage; consumeOnce() should not fail on what a retry settles.
+ */
+const LOOK_TRIES = 3;
 
 export interface WatchAlertsDeps {
   readonly sql: Sql;
@@ -76,8 +83,8 @@ export class WatchAlerts {
   }
 
   private async lookOnce(): Promise<number> {
-    const { sql, redis, layout, clock, logger, metrics } = this.deps;
-    const inserted = await insertDueWatchNotifications(sql, clock());
+    const { redis, layout, logger, metrics } = this.deps;
+    const inserted = await this.insertDue();
     if (inserted.length === 0) return 0;
     metrics.notificationsStored.inc({ source: 'watches' }, inserted.length);
     // Stored already: a lost nudge only delays a live push (the inbox is read on every reconnect).
@@ -87,5 +94,17 @@ export class WatchAlerts {
       inserted.map((row) => row.memberId),
     ).catch((error: unknown) => logger.warn({ err: error }, 'notify events for watch alerts not published'));
     return inserted.length;
+  }
+
+  private async insertDue(): ReturnType<typeof insertDueWatchNotifications> {
+    const { sql, clock } = this.deps;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await insertDueWatchNotifications(sql, clock());
+      } catch (error) {
+        if (attempt >= LOOK_TRIES || !isRetryableError(error)) throw error;
+        await sleep(20 * attempt);
+      }
+    }
   }
 }

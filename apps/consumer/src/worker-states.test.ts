@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createReadStates, createWorkerStates, READ_STATES, WORKER_STATES } from './worker-states.ts';
+import {
+  createReadStates,
+  createSchedulerStates,
+  createWorkerStates,
+  READ_STATES,
+  WORKER_STATES,
+} from './worker-states.ts';
 
 describe('the shard worker states', () => {
   it('are frozen lists, and a worker goes created -> active -> stopping -> stopped, never back', () => {
@@ -21,5 +27,13 @@ describe('the shard worker states', () => {
     reader.moveTo('reading', 'recovered');
     reader.moveTo('recovering', 'the reader reconnected during a read');
     expect(reader.is('recovering')).toBe(true);
+  });
+
+  it('give the watch-alert scheduler the same life, under its own name', () => {
+    const scheduler = createSchedulerStates();
+    expect(scheduler.state).toBe('created');
+    scheduler.moveTo('active', 'the consumer started');
+    scheduler.moveTo('stopped', 'the last look is done');
+    expect(() => scheduler.moveTo('active', 'again')).toThrow(/watch alerts: no transition from stopped to active/);
   });
 });

@@ -11,6 +11,7 @@ export * from './gateway.ts';
 export * from './invariants.ts';
 export * from './load.ts';
 export * from './market.ts';
+export * from './notification-invariants.ts';
 export * from './receipts.ts';
 export * from './redis.ts';
 export * from './seed.ts';

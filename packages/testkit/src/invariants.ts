@@ -11,6 +11,7 @@ import {
 import { expect } from 'vitest';
 import { checkCharged, checkCloses } from './close-invariants.ts';
 import type { AcceptedBid } from './load.ts';
+import { checkNotifications } from './notification-invariants.ts';
 import { countPendingReceipts } from './receipts.ts';
 
 export interface InvariantInput {
@@ -170,6 +171,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
 
   if (input.charged !== undefined) problems.push(...(await checkCharged(sql, input.charged)));
   if (input.closed !== undefined) problems.push(...(await checkCloses(sql, auctionIds, input.closed)));
+  problems.push(...(await checkNotifications(sql, auctionIds)));
 
   if (input.initialPoints !== undefined) problems.push(...replay(auctions, receipts, input.initialPoints, allowed));
 
@@ -195,7 +197,8 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
  * The shared end of every fault drill: every receipt the gateway issued is final in Postgres;
  * sold = initial - stock, never more than initial; no negative stock or points; each member's
  * points = the sum of their ledger rows; total points = total charged; no receipt settled twice;
- * settlement order per auction = stream order (plus auditLedger's own checks).
+ * settlement order per auction = stream order (plus auditLedger's own checks); every decided
+ * receipt, rebate and close told exactly once (checkNotifications).
  */
 export async function assertInvariants(input: InvariantInput): Promise<InvariantReport> {
   const report = await checkInvariants(input);
