@@ -1,6 +1,7 @@
 import { auditLedger } from '@dutch/db';
 import { CONSUMER_GROUP, deadLetterKey, pendingReceiptsKey, shardOf, streamKey } from '@dutch/stream';
 import {
+  checkNotifications,
   sleep,
   startTestConsumer,
   startTestGateway,
@@ -103,6 +104,11 @@ describe('an entry that settlement rejects', () => {
       expect(dead[0]?.[1].slice(0, 8)).toEqual(expect.arrayContaining(['deliveries', '3']));
       const [pending] = (await t.redis.xpending(streamKey(t.layout, shard), CONSUMER_GROUP)) as [number];
       expect(Number(pending)).toBe(0);
+      // Each buyer told once: the four PURCHASED, and the given-up one FAILED (its rolled-back tries told nobody).
+      expect(await checkNotifications(t.db.sql, [auction.id])).toEqual([]);
+      const [told] = await t.db.sql<{ n: number }[]>`
+        select count(*)::int as n from notifications where member_id = ${poisoned.id} and receipt_id = ${poison}`;
+      expect(told?.n).toBe(1);
     } finally {
       await t.db.sql.unsafe('alter table receipts drop constraint test_poison');
     }
