@@ -13,6 +13,10 @@ const outcome = {
   acceptedAt: instant,
   settledAt: instant.optional(),
   refundedAt: instant.optional(),
+  position: z.number().int().min(1).optional().openapi({
+    description:
+      "Once settled: the receipt's 1-based place in its auction's settlement order (the stream order). PENDING has none.",
+  }),
 };
 
 export const DutchReceipt = z

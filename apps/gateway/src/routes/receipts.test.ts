@@ -72,6 +72,7 @@ describe('GET /receipts/:id', () => {
       status: 'PURCHASED',
       acceptedAt: accepted.acceptedAt,
       settledAt: expect.any(String),
+      position: 1,
     };
     const asBuyer = await getReceipt(accepted.receiptId, buyer.token);
     expect(asBuyer.status).toBe(200);
@@ -92,7 +93,10 @@ describe('GET /receipts/:id', () => {
     const { seller, buyer, auction } = await running();
     const accepted = await bid(auction, buyer);
     const stranger = await t.signUp('stranger');
-    expect((await getReceipt(accepted.receiptId, buyer.token)).body.status).toBe('PENDING');
+    const pending = await getReceipt(accepted.receiptId, buyer.token);
+    expect(pending.body.status).toBe('PENDING');
+    // A place in the settlement order comes with settling.
+    expect(pending.body).not.toHaveProperty('position');
     expect((await getReceipt(accepted.receiptId, seller.token)).body.status).toBe('PENDING');
     expectError(await getReceipt(accepted.receiptId, stranger.token), 404, 'NOT_FOUND');
     await t.settle();

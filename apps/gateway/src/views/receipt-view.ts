@@ -28,6 +28,8 @@ function outcomeOf(row: ReceiptRow) {
     acceptedAt: iso(row.acceptedAt),
     settledAt: iso(row.settledAt),
     ...(row.refundedAt === null ? {} : { refundedAt: iso(row.refundedAt) }),
+    // The auction's settlement order is the stream order: first accepted, first served.
+    position: row.settleSeq,
   };
 }
 
