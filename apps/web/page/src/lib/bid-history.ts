@@ -1,46 +1,55 @@
-import type { EnglishReceipt } from '@dutch/contract';
-import type { Millis } from '@dutch/domain';
+import type { AuctionFormat, Millis, ReceiptStatus } from '@dutch/domain';
+import type { BoardRow } from '../api/types.ts';
+import { formatPoints } from './format.ts';
 
 /**
- * One leading bid in an English auction's history. Leading amounts rise strictly (each is at
- * least the previous plus the increment), so the amount identifies a leading bid in its auction.
- * The shape is what the public bid board (GET /auctions/:id/bids, a later issue) will also fill,
- * so the list can change source without changing the list.
+ * One row of an auction's bid history, as the page shows it. The source is the public board
+ * (GET /auctions/:id/bids): every settled bid, for both formats, with a masked bidder and the
+ * viewer's own rows marked. It replaced what the page could see without it (the feed's leading
+ * bids since it opened, and the viewer's own receipts).
  */
 export interface HistoryEntry {
-  readonly amount: number;
-  /** When the bid was accepted (the viewer's own) or seen on the live feed; null: before the page opened. */
-  readonly at: Millis | null;
+  readonly position: number;
+  readonly bidder: string;
+  readonly at: Millis;
   readonly mine: boolean;
+  /** As shown: an English lead the board still calls LEADING under a later lead was outbid. */
+  readonly status: ReceiptStatus;
+  /** English: the amount; Dutch: the unit price. */
+  readonly amount: number | null;
+  readonly words: string;
 }
 
-/** A leading bid the live feed announced (`bid` events), or the high bid the page opened with. */
-export interface SeenBid {
-  readonly amount: number;
-  readonly seenAt: Millis | null;
-}
-
-const LED = new Set(['LEADING', 'OUTBID', 'WON', 'RESERVE_NOT_MET', 'REFUND_PENDING', 'REFUNDED']);
-
-/** Adds a high bid the feed announced, once per amount. */
-export function recordSeenBid(seen: readonly SeenBid[], bid: SeenBid): SeenBid[] {
-  if (seen.some((s) => s.amount === bid.amount)) return [...seen];
-  return [...seen, bid];
+/** The words of a row's amount: "2 × 90 points", "90 points each" (stock hidden), "120 points". */
+function describeAmount(row: BoardRow, format: AuctionFormat): string {
+  if (format === 'english') return row.amount === undefined ? '' : `${formatPoints(row.amount)} points`;
+  if (row.unitPrice === undefined) return '';
+  const each = `${formatPoints(row.unitPrice)} points`;
+  return row.quantity === undefined ? `${each} each` : `${row.quantity} × ${each}`;
 }
 
 /**
- * What this page can honestly show without the public board: the leading bids announced since
- * it opened, and the viewer's own leading bids (from their receipts, at any time). Highest first.
+ * The board's rows as history entries, in settlement order. A live refresh reads only the last
+ * page again, so an older English row may still say LEADING after a later lead: only the last
+ * lead can be leading, and the rest were outbid.
  */
-export function buildBidHistory(
-  seen: readonly SeenBid[],
-  own: readonly Pick<EnglishReceipt, 'amount' | 'status' | 'acceptedAt'>[],
-): HistoryEntry[] {
-  const byAmount = new Map<number, HistoryEntry>();
-  for (const s of seen) byAmount.set(s.amount, { amount: s.amount, at: s.seenAt, mine: false });
-  for (const r of own) {
-    if (!LED.has(r.status)) continue;
-    byAmount.set(r.amount, { amount: r.amount, at: Date.parse(r.acceptedAt), mine: true });
+export function historyOfBoard(rows: readonly BoardRow[], format: AuctionFormat): HistoryEntry[] {
+  let lastLead = -1;
+  if (format === 'english') {
+    for (const row of rows) if (row.status === 'LEADING' || row.status === 'WON') lastLead = row.position;
   }
-  return [...byAmount.values()].sort((a, b) => b.amount - a.amount);
+  return rows.map((row) => ({
+    position: row.position,
+    bidder: row.bidder,
+    at: Date.parse(row.acceptedAt),
+    mine: row.mine,
+    status: row.status === 'LEADING' && row.position < lastLead ? 'OUTBID' : row.status,
+    amount: (format === 'english' ? row.amount : row.unitPrice) ?? null,
+    words: describeAmount(row, format),
+  }));
+}
+
+/** Where a settled bid stands: its place in the settlement order, which is the order bids arrived. */
+export function describePosition(position: number, format: AuctionFormat): string {
+  return format === 'english' ? `Bid #${position} in order` : `#${position} in line`;
 }

@@ -7,15 +7,13 @@ const bid = (highBid: number) =>
   ({ type: 'bid', data: { highBid, bidCount: 1, minNextBid: highBid + 10, endsAt: iso(END) } }) as const;
 
 describe('the English page reacting to its feed', () => {
-  it('opens with the high bid it was given, and records the bids the feed announces', () => {
+  it('reads the board again after each lead the feed announces, and after bids a fresh view reveals', () => {
     const state = englishPageFromView(englishView({ highBid: 120, bidCount: 1, minNextBid: 130 }));
-    expect(state.seen).toEqual([{ amount: 120, seenAt: null }]);
-    const { state: next } = reactToEvent(state, bid(140), START + 5_000);
-    expect(next.seen).toEqual([
-      { amount: 120, seenAt: null },
-      { amount: 140, seenAt: START + 5_000 },
-    ]);
+    const { state: next, refreshBoard } = reactToEvent(state, bid(140), START + 5_000);
+    expect(refreshBoard).toBe(true);
     expect(next.live.highBid).toBe(140);
+    expect(adoptView(state, englishView({ highBid: 120, bidCount: 1 })).refreshBoard).toBe(false);
+    expect(adoptView(state, englishView({ highBid: 150, bidCount: 3 })).refreshBoard).toBe(true);
   });
 
   it("reloads the viewer's receipts after a bid only while one of them leads or waits", () => {
@@ -34,15 +32,16 @@ describe('the English page reacting to its feed', () => {
     expect(reactToEvent(met, bid(110), START).reloadView).toBe(false);
   });
 
-  it('reloads the receipts once at the close, by event or by a fresh view', () => {
+  it('reloads the receipts and the board once at the close, by event or by a fresh view', () => {
     const state = englishPageFromView(englishView());
     const close = {
       type: 'closed',
       data: { status: 'ended', closedAt: iso(END), winnerId: null, finalPrice: null },
     } as const;
     const closed = reactToEvent(state, close, END);
-    expect(closed.refreshMine).toBe(true);
-    expect(reactToEvent(closed.state, close, END).refreshMine).toBe(false);
+    expect([closed.refreshMine, closed.refreshBoard]).toEqual([true, true]);
+    const again = reactToEvent(closed.state, close, END);
+    expect([again.refreshMine, again.refreshBoard]).toEqual([false, false]);
     const byView = adoptView(state, englishView({ closedAt: iso(END), status: 'ended' }));
     expect(byView.refreshMine).toBe(true);
     expect(adoptView(byView.state, englishView({ closedAt: iso(END) })).refreshMine).toBe(false);

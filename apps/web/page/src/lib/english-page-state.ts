@@ -1,15 +1,12 @@
 import type { EnglishAuctionView, EnglishReceipt, Receipt } from '@dutch/contract';
 import type { Millis } from '@dutch/domain';
-import { recordSeenBid, type SeenBid } from './bid-history.ts';
 import { applyEnglishEvent, type EnglishEvent, englishFromView, type LiveEnglish } from './english-auction.ts';
 
-/** Everything the English auction page shows, apart from the clock. */
+/** Everything the English auction page shows, apart from the clock and the public board. */
 export interface EnglishPageState {
   readonly live: LiveEnglish;
   /** The viewer's own receipts in this auction (their bids). */
   readonly mine: readonly EnglishReceipt[];
-  /** Leading bids the page has seen: the one it opened with, then the feed's. */
-  readonly seen: readonly SeenBid[];
 }
 
 /** A new state, and what else changed that the page must fetch again. */
@@ -19,14 +16,12 @@ export interface Reaction {
   readonly refreshMine: boolean;
   /** The view knows something the event did not carry (whether the reserve is met): reload it. */
   readonly reloadView: boolean;
+  /** A bid settled as a lead, or the close settled the leader: the public board has new rows or statuses. */
+  readonly refreshBoard: boolean;
 }
 
 export function englishPageFromView(view: EnglishAuctionView): EnglishPageState {
-  return {
-    live: englishFromView(view),
-    mine: [],
-    seen: view.highBid === null ? [] : [{ amount: view.highBid, seenAt: null }],
-  };
+  return { live: englishFromView(view), mine: [] };
 }
 
 export function withReceipts(state: EnglishPageState, receipts: readonly Receipt[]): EnglishPageState {
@@ -36,23 +31,28 @@ export function withReceipts(state: EnglishPageState, receipts: readonly Receipt
 /** A fresh view (a reload, or the feed's snapshot on reconnecting). */
 export function adoptView(state: EnglishPageState, view: EnglishAuctionView): Reaction {
   const live = applyEnglishEvent(state.live, { type: 'snapshot', data: view });
-  const seen = view.highBid === null ? state.seen : recordSeenBid(state.seen, { amount: view.highBid, seenAt: null });
   // Closed since the page last looked: the close settled the viewer's receipts and moved points.
-  const refreshMine = state.live.close === null && live.close !== null;
-  return { state: { ...state, live, seen }, refreshMine, reloadView: false };
+  const closedSince = state.live.close === null && live.close !== null;
+  // Bids the page did not hear of (a reconnect) are on the board.
+  const raised = live.bidCount > state.live.bidCount;
+  return {
+    state: { ...state, live },
+    refreshMine: closedSince,
+    reloadView: false,
+    refreshBoard: closedSince || raised,
+  };
 }
 
 /** One event of the feed, seen at `now` by the server's clock. */
-export function reactToEvent(state: EnglishPageState, event: EnglishEvent, now: Millis): Reaction {
+export function reactToEvent(state: EnglishPageState, event: EnglishEvent, _now: Millis): Reaction {
   if (event.type === 'snapshot') return adoptView(state, event.data);
   const live = applyEnglishEvent(state.live, event);
   if (event.type === 'bid') {
-    const seen = recordSeenBid(state.seen, { amount: event.data.highBid, seenAt: now });
     // The viewer's own raise settled, or someone outbid them: either way their receipts changed.
     const refreshMine = state.mine.some((r) => r.status === 'LEADING' || r.status === 'PENDING');
     // Bidders learn whether the reserve is met from the view only; once met it stays met.
-    return { state: { ...state, live, seen }, refreshMine, reloadView: !live.reserveMet };
+    return { state: { ...state, live }, refreshMine, reloadView: !live.reserveMet, refreshBoard: true };
   }
-  const refreshMine = event.type === 'closed' && state.live.close === null;
-  return { state: { ...state, live }, refreshMine, reloadView: false };
+  const closedNow = event.type === 'closed' && state.live.close === null;
+  return { state: { ...state, live }, refreshMine: closedNow, reloadView: false, refreshBoard: closedNow };
 }

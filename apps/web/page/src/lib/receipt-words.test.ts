@@ -1,7 +1,7 @@
 import type { DutchReceipt } from '@dutch/contract';
 import { describe, expect, it } from 'vitest';
 import { englishReceipt } from './english-fixtures.test-util.ts';
-import { describeClearing, describeReceiptAmount } from './receipt-words.ts';
+import { describeClearing, describeReceiptAmount, describeReceiptPlace, positionOf } from './receipt-words.ts';
 
 function dutch(overrides: Partial<DutchReceipt> = {}): DutchReceipt {
   return {
@@ -38,5 +38,24 @@ describe('describeClearing', () => {
   it('names the clearing price, or says nothing sold', () => {
     expect(describeClearing(80)).toContain('80 points each');
     expect(describeClearing(null)).toBe('Closed with nothing sold.');
+  });
+});
+
+describe('describeReceiptPlace', () => {
+  const at = new Date(2030, 0, 1, 9, 5, 7, 45).toISOString();
+
+  it('gives a settled receipt its place in line and the millisecond it was accepted', () => {
+    const settled = { ...dutch({ acceptedAt: at }), position: 12 };
+    expect(positionOf(settled)).toBe(12);
+    expect(describeReceiptPlace(settled)).toBe('#12 in line · accepted at 09:05:07.045');
+    expect(describeReceiptPlace({ ...englishReceipt({ acceptedAt: at }), position: 3 })).toBe(
+      'Bid #3 in order · accepted at 09:05:07.045',
+    );
+  });
+
+  it('has no place before the receipt settles', () => {
+    const pending = dutch({ status: 'PENDING', acceptedAt: at });
+    expect(positionOf(pending)).toBeNull();
+    expect(describeReceiptPlace(pending)).toBe('Waiting for its place in line · accepted at 09:05:07.045');
   });
 });

@@ -1,5 +1,6 @@
 import type { Receipt } from '@dutch/contract';
-import { formatPoints } from './format.ts';
+import { describePosition } from './bid-history.ts';
+import { formatClockMs, formatPoints } from './format.ts';
 
 /**
  * What a receipt cost, in one line. A uniform Dutch receipt pays the clearing price in the end:
@@ -24,3 +25,19 @@ export function describeClearing(clearingPrice: number | null): string {
 /** The promise of uniform pricing, said where buyers decide. */
 export const UNIFORM_NOTE =
   'Everyone pays the final price: buy now at the current price, and when the auction closes, everyone pays the lowest price anyone bought at. The difference comes back to you.';
+
+/** A settled receipt's place in its auction's settlement order; null while PENDING. */
+export function positionOf(receipt: Pick<Receipt, 'position'>): number | null {
+  return receipt.position ?? null;
+}
+
+/**
+ * Where the viewer's bid stands, with the server's stamp to the millisecond: "#12 in line ·
+ * accepted at 09:05:07.045". Before it settles it has no place yet.
+ */
+export function describeReceiptPlace(receipt: Pick<Receipt, 'position' | 'format' | 'acceptedAt'>): string {
+  const accepted = `accepted at ${formatClockMs(Date.parse(receipt.acceptedAt))}`;
+  const position = positionOf(receipt);
+  if (position === null) return `Waiting for its place in line · ${accepted}`;
+  return `${describePosition(position, receipt.format)} · ${accepted}`;
+}

@@ -23,6 +23,8 @@ describe('the alert price field', () => {
     expect(describeAlertPrice(100, prices)).toContain('comes as soon as you save it');
     expect(describeAlertPrice(39, prices)).toContain('its lowest is 40 points');
     expect(describeAlertPrice(40, prices)).toBe('We tell you when the price drops to 40 points or below.');
+    // The watch's own alert price: the status line says it already.
+    expect(describeAlertPrice(100, prices, 100)).toBe('');
   });
 
   it('says what a watch will bring, per format', () => {

@@ -23,10 +23,14 @@ export function parseAlertPrice(text: string): AlertPriceInput {
 
 /**
  * What an alert price will do, said before it is saved: at or above the price now it comes at
- * once; below the lowest price the schedule reaches it never comes.
+ * once; below the lowest price the schedule reaches it never comes. Nothing for the price saved.
  */
-export function describeAlertPrice(alertPrice: number | null, prices: { current: number; lowest: number }): string {
-  if (alertPrice === null) return '';
+export function describeAlertPrice(
+  alertPrice: number | null,
+  prices: { current: number; lowest: number },
+  saved: number | null = null,
+): string {
+  if (alertPrice === null || alertPrice === saved) return '';
   if (alertPrice >= prices.current) return 'The price is already there: the alert comes as soon as you save it.';
   if (alertPrice < prices.lowest) {
     return `The price never gets that low (its lowest is ${formatPoints(prices.lowest)} points): this alert would never come.`;

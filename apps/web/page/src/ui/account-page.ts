@@ -6,6 +6,7 @@ import { h, setText } from './dom.ts';
 import { createPurchasesList, type PurchasesList } from './purchases-list.ts';
 import { startTicker } from './ticker.ts';
 import { createTokenReveal } from './token-reveal.ts';
+import { createWatchList } from './watch-list.ts';
 
 /** The member's name and points, kept current while this token is the session's. */
 function createMemberLine(ctx: AppContext, state: SessionState, token: string, scope: AbortSignal) {
@@ -52,6 +53,7 @@ function createSignedIn(ctx: AppContext, state: SessionState, token: string, sco
       signOut,
     ),
     createChargeForm(ctx),
+    createWatchList(ctx, token, scope),
     purchases.element,
   ];
 }
@@ -67,7 +69,7 @@ function showSignedOut(ctx: AppContext, reveal: HTMLElement, body: HTMLElement):
   );
 }
 
-/** Sign up, sign in with a token, points, and the purchase history with refunds. */
+/** Sign up, sign in with a token, points, the watched auctions, and the purchase history with refunds. */
 export function renderAccountPage(ctx: AppContext, signal: AbortSignal): HTMLElement {
   const heading = h('h1', { tabindex: -1 }, 'Account');
   const reveal = h('div');

@@ -1,4 +1,5 @@
 import type { DutchAuctionView } from '@dutch/contract';
+import { finalPrice } from '@dutch/domain';
 import { nextChangeAt } from '../lib/auction-words.ts';
 import {
   applyLiveEvent,
@@ -17,21 +18,26 @@ import {
   loadAuctionView,
   showAuctionTitle,
 } from './auction-shell.ts';
+import { createBidBoard } from './bid-board.ts';
 import { createBuyBox } from './buy-box.ts';
 import { h } from './dom.ts';
 import { createPriceChart } from './price-chart.ts';
 import { createPricePanel } from './price-panel.ts';
 import { createPurchasesList } from './purchases-list.ts';
 import { startTicker } from './ticker.ts';
+import { createWatchBox } from './watch-box.ts';
 
-function createDutchParts(ctx: AppContext, id: string, signal: AbortSignal) {
+function createDutchParts(ctx: AppContext, id: string, isOpen: () => boolean, signal: AbortSignal) {
   const panel = createPricePanel();
   const chart = createPriceChart('price-chart', signal);
   const purchases = createPurchasesList(ctx, { heading: 'Your purchases in this auction', auctionId: id }, signal);
-  // A settled bid changes the purchases and the points.
+  const board = createBidBoard(ctx, id, 'dutch', isOpen, signal);
+  const watch = createWatchBox(ctx, id, 'dutch', signal);
+  // A settled bid changes the purchases, the points and the board.
   const onSettled = () => {
     void purchases.refresh();
     void ctx.session.refresh();
+    board.refresh();
   };
   const receiptSlot = createReceiptSlot(ctx, onSettled, signal);
   const buyBox = createBuyBox(ctx, id, receiptSlot.onAccepted);
@@ -39,10 +45,16 @@ function createDutchParts(ctx: AppContext, id: string, signal: AbortSignal) {
   const layout = h(
     'div',
     { class: 'auction-layout' },
-    h('div', { class: 'auction-main' }, panel.element, h('figure', { class: 'card chart-card' }, chart.element)),
-    h('div', { class: 'auction-side' }, buyBox.element, receiptSlot.element, purchases.element),
+    h(
+      'div',
+      { class: 'auction-main' },
+      panel.element,
+      h('figure', { class: 'card chart-card' }, chart.element),
+      board.element,
+    ),
+    h('div', { class: 'auction-side' }, buyBox.element, receiptSlot.element, watch.element, purchases.element),
   );
-  return { panel, chart, purchases, buyBox, layout, onSettled };
+  return { panel, chart, purchases, buyBox, board, watch, layout, onSettled };
 }
 
 /**
@@ -57,9 +69,10 @@ export function mountDutchAuction(
   signal: AbortSignal,
 ): void {
   const id = first.id;
-  const { panel, chart, purchases, buyBox, layout, onSettled } = createDutchParts(ctx, id, signal);
-  shell.body.replaceChildren(layout);
   let live = liveFromView(first);
+  const parts = createDutchParts(ctx, id, () => live.closedAt === null, signal);
+  const { panel, chart, purchases, buyBox, board, watch, layout, onSettled } = parts;
+  shell.body.replaceChildren(layout);
 
   const render = () => {
     const now = ctx.clock.now();
@@ -67,6 +80,7 @@ export function mountDutchAuction(
     panel.update(live, moment, now);
     chart.update(live.schedule, now);
     buyBox.update(live, moment);
+    watch.update({ current: moment.currentPrice, lowest: finalPrice(live.schedule) });
     purchases.tick(now);
   };
 
@@ -79,12 +93,17 @@ export function mountDutchAuction(
   };
 
   const onEvent = (event: LiveEvent) => {
-    if (event.type === 'snapshot') return adopt(liveFromView(event.data));
+    if (event.type === 'snapshot') {
+      board.refresh(); // a (re)connect: settlements while away are on the board
+      return adopt(liveFromView(event.data));
+    }
     const bound = serverTimeLowerBound(live, event);
     if (bound !== null) ctx.clock.atLeast(bound);
     live = applyLiveEvent(live, event);
     // A uniform close pays rebates: the receipts and the points changed.
     if (event.type === 'closed') onSettled();
+    // Stock moves when a purchase settles (or a refund): the board has a new row or status.
+    else if (event.type === 'stock') board.refresh();
     render();
   };
 

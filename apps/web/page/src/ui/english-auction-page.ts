@@ -1,6 +1,5 @@
 import type { EnglishAuctionView, Receipt } from '@dutch/contract';
 import type { Millis } from '@dutch/domain';
-import { buildBidHistory } from '../lib/bid-history.ts';
 import {
   ENGLISH_EVENTS,
   type EnglishEvent,
@@ -26,31 +25,31 @@ import {
   loadAuctionView,
   showAuctionTitle,
 } from './auction-shell.ts';
-import { createBidHistoryList } from './bid-history-list.ts';
+import { createBidBoard } from './bid-board.ts';
 import { h, setText } from './dom.ts';
 import { createEnglishBidBox, type EnglishBidBox } from './english-bid-box.ts';
 import { createEnglishPanel } from './english-panel.ts';
 import { createPurchasesList } from './purchases-list.ts';
 import type { PlacedBid } from './receipt-card.ts';
 import { startTicker } from './ticker.ts';
+import { createWatchBox } from './watch-box.ts';
 
 /** Past the end without a close, the feed may have missed it: ask for the view this often. */
 const CLOSE_CHECK_MS = 5_000;
-
-const HISTORY_CAPTION =
-  'Leading bids since you opened this page, and your own leading bids. The full public history comes later.';
 
 type Parts = ReturnType<typeof createEnglishParts>;
 
 function createEnglishParts(
   ctx: AppContext,
   id: string,
-  onReceipts: (receipts: readonly Receipt[]) => void,
+  hooks: { onReceipts: (receipts: readonly Receipt[]) => void; isOpen: () => boolean },
   signal: AbortSignal,
 ) {
+  const { onReceipts, isOpen } = hooks;
   const panel = createEnglishPanel();
   const outcome = h('p', { class: 'outcome', 'data-testid': 'viewer-outcome', role: 'status', 'aria-atomic': 'true' });
-  const history = createBidHistoryList(HISTORY_CAPTION);
+  const history = createBidBoard(ctx, id, 'english', isOpen, signal);
+  const watch = createWatchBox(ctx, id, 'english', signal);
   const purchases = createPurchasesList(
     ctx,
     { heading: 'Your bids in this auction', auctionId: id, onLoaded: onReceipts, empty: 'You have not bid yet.' },
@@ -61,8 +60,13 @@ function createEnglishParts(
     void purchases.refresh();
     void ctx.session.refresh();
   };
-  const receiptSlot = createReceiptSlot(ctx, refreshMine, signal);
-  return { panel, outcome, history, purchases, receiptSlot, refreshMine };
+  // The viewer's own bid settled (a failed one too, which the feed does not announce): it is on the board.
+  const onSettled = () => {
+    refreshMine();
+    history.refresh();
+  };
+  const receiptSlot = createReceiptSlot(ctx, onSettled, signal);
+  return { panel, outcome, history, watch, purchases, receiptSlot, refreshMine };
 }
 
 function layOut(parts: Parts, bidBox: EnglishBidBox): HTMLElement {
@@ -76,6 +80,7 @@ function layOut(parts: Parts, bidBox: EnglishBidBox): HTMLElement {
       h('section', { class: 'card outcome-card', 'aria-label': 'Your position' }, parts.outcome),
       bidBox.element,
       parts.receiptSlot.element,
+      parts.watch.element,
       parts.purchases.element,
     ),
   );
@@ -83,14 +88,13 @@ function layOut(parts: Parts, bidBox: EnglishBidBox): HTMLElement {
 
 /** Paints the whole page from the state at `now`: nothing here decides, it only shows. */
 function paint(ctx: AppContext, parts: Parts, bidBox: EnglishBidBox, state: EnglishPageState, now: Millis): void {
-  const { live, mine, seen } = state;
+  const { live, mine } = state;
   const outcome = viewerOutcome(live, ctx.session.get().member?.id ?? null, mine);
   parts.panel.update(live, now);
   bidBox.update(live, now, outcome);
   setText(parts.outcome, describeOutcome(outcome, live));
   parts.outcome.dataset.outcome = outcome.kind;
   parts.outcome.className = `outcome outcome-${outcomeTone(outcome)}`;
-  parts.history.show(buildBidHistory(seen, mine));
   parts.purchases.tick(now);
 }
 
@@ -115,9 +119,10 @@ export function mountEnglishAuction(
   let state = englishPageFromView(first);
   let lastCloseCheck = ctx.clock.now();
 
-  const react = ({ state: next, refreshMine, reloadView }: Reaction) => {
+  const react = ({ state: next, refreshMine, reloadView, refreshBoard }: Reaction) => {
     state = next;
     if (refreshMine) parts.refreshMine();
+    if (refreshBoard) parts.history.refresh();
     if (reloadView) void reload();
     render();
   };
@@ -133,9 +138,9 @@ export function mountEnglishAuction(
   };
   const onReceipts = (receipts: readonly Receipt[]) => {
     parts.receiptSlot.update(receipts);
-    react({ state: withReceipts(state, receipts), refreshMine: false, reloadView: false });
+    react({ state: withReceipts(state, receipts), refreshMine: false, reloadView: false, refreshBoard: false });
   };
-  const parts = createEnglishParts(ctx, id, onReceipts, signal);
+  const parts = createEnglishParts(ctx, id, { onReceipts, isOpen: () => state.live.close === null }, signal);
   const onAccepted = (bid: PlacedBid) => {
     parts.receiptSlot.onAccepted(bid);
     parts.refreshMine(); // the new PENDING receipt: "being settled" at once

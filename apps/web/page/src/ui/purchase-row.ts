@@ -4,7 +4,7 @@ import { requestRefund } from '../api/endpoints.ts';
 import { formatCountdown } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
 import { createRefundProgress, isBidSettled, showsRefundButton } from '../lib/receipt-progress.ts';
-import { describeReceiptAmount } from '../lib/receipt-words.ts';
+import { describeReceiptAmount, describeReceiptPlace, positionOf } from '../lib/receipt-words.ts';
 import { hrefOf } from '../lib/routes.ts';
 import { trackReceipt } from '../state/track-receipt.ts';
 import type { AppContext } from './app-context.ts';
@@ -27,6 +27,7 @@ function createRowElements(receipt: Receipt, showAuction: boolean) {
     showAuction ? h('a', { href: hrefOf({ name: 'auction', id: receipt.auctionId }) }, title) : title,
   );
   const amount = h('p', { class: 'purchase-amount' });
+  const place = h('p', { class: 'hint', 'data-testid': 'purchase-position' });
   const status = createReceiptStatus('purchase-status');
   const refund = h(
     'button',
@@ -40,12 +41,13 @@ function createRowElements(receipt: Receipt, showAuction: boolean) {
     { class: 'purchase', 'data-testid': 'purchase', 'data-receipt-id': receipt.id },
     heading,
     amount,
+    place,
     status.element,
     h('div', { class: 'purchase-actions' }, refund, note),
     trouble,
   );
 
-  return { element, title, amount, status, refund, note, trouble };
+  return { element, title, amount, place, status, refund, note, trouble };
 }
 
 /** Enables the Refund button by the server's own refund rule, on its clock, and says why not yet. */
@@ -121,11 +123,13 @@ export function createPurchaseRow(
   let endsAt: Millis | null = null;
   let following = false;
 
-  const { element, title, amount, status, refund, note, trouble } = createRowElements(receipt, showAuction);
+  const { element, title, amount, place, status, refund, note, trouble } = createRowElements(receipt, showAuction);
 
   const show = (shown: Receipt, shownStatus = shown.status) => {
     receipt = shown;
     setText(amount, describeReceiptAmount(shown));
+    setText(place, describeReceiptPlace(shown));
+    place.dataset.position = String(positionOf(shown) ?? '');
     // A failureReason beside PURCHASED or WON is a refused refund; on REFUND_PENDING it is stale.
     const reasonShown = shownStatus === 'PURCHASED' || shownStatus === 'WON' || shownStatus === 'FAILED';
     status.show(shownStatus, reasonShown ? shown.failureReason : undefined);

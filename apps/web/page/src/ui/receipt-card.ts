@@ -1,7 +1,9 @@
 import type { DutchBidAccepted, EnglishBidAccepted, Receipt } from '@dutch/contract';
-import { formatClock, formatPoints } from '../lib/format.ts';
+import { describePosition } from '../lib/bid-history.ts';
+import { formatClockMs, formatPoints } from '../lib/format.ts';
 import { describeError } from '../lib/plain-words.ts';
 import { isBidSettled } from '../lib/receipt-progress.ts';
+import { positionOf } from '../lib/receipt-words.ts';
 import { trackReceipt } from '../state/track-receipt.ts';
 import type { AppContext } from './app-context.ts';
 import { h, setText } from './dom.ts';
@@ -12,8 +14,8 @@ export type PlacedBid =
   | { readonly accepted: DutchBidAccepted; readonly quantity: number }
   | { readonly accepted: EnglishBidAccepted };
 
-/** The facts of the bid: Dutch quantity, unit price and total; English the amount. */
-function createFacts(bid: PlacedBid, total: HTMLElement): HTMLElement {
+/** The facts of the bid: Dutch quantity, unit price and total; English the amount; its place once settled. */
+function createFacts(bid: PlacedBid, total: HTMLElement, place: HTMLElement): HTMLElement {
   const { accepted } = bid;
   const amounts =
     'quantity' in bid
@@ -34,7 +36,9 @@ function createFacts(bid: PlacedBid, total: HTMLElement): HTMLElement {
     { class: 'facts' },
     ...amounts,
     h('dt', {}, 'Accepted at'),
-    h('dd', {}, formatClock(Date.parse(accepted.acceptedAt))),
+    h('dd', { 'data-testid': 'receipt-accepted-at' }, formatClockMs(Date.parse(accepted.acceptedAt))),
+    h('dt', {}, 'Place'),
+    place,
     h('dt', {}, 'Receipt'),
     h('dd', { class: 'receipt-id' }, accepted.receiptId),
   );
@@ -44,7 +48,7 @@ export interface ReceiptCard {
   readonly element: HTMLElement;
   readonly receiptId: string;
   /** A later reading of the receipt from elsewhere (an English lead is OUTBID or WON after it settled). */
-  show(receipt: Pick<Receipt, 'status' | 'failureReason'>): void;
+  show(receipt: Receipt): void;
 }
 
 /**
@@ -60,16 +64,23 @@ export function createReceiptCard(
 ): ReceiptCard {
   const status = createReceiptStatus('receipt-status');
   const total = h('dd', { 'data-testid': 'receipt-total' });
+  const place = h('dd', { 'data-testid': 'receipt-position' }, 'Waiting for its place in line');
   const trouble = h('p', { class: 'form-error', role: 'alert' });
   const element = h(
     'section',
     { class: 'card receipt-card', 'aria-labelledby': 'receipt-heading', 'data-testid': 'receipt' },
     h('h2', { id: 'receipt-heading' }, 'Your bid'),
     status.element,
-    createFacts(bid, total),
+    createFacts(bid, total, place),
     trouble,
   );
 
+  const showPlace = (receipt: Receipt) => {
+    const position = positionOf(receipt);
+    if (position === null) return;
+    place.dataset.position = String(position);
+    setText(place, describePosition(position, receipt.format));
+  };
   const show = (receipt: Pick<Receipt, 'status' | 'failureReason'> & { total?: number }) => {
     status.show(receipt.status, receipt.failureReason);
     if (receipt.total !== undefined) setText(total, `${formatPoints(receipt.total)} points`);
@@ -78,7 +89,11 @@ export function createReceiptCard(
 
   const { token } = ctx.session.get();
   if (token !== null) {
-    trackReceipt(token, bid.accepted.receiptId, isBidSettled, show, signal)
+    const reading = (receipt: Receipt) => {
+      show(receipt);
+      showPlace(receipt);
+    };
+    trackReceipt(token, bid.accepted.receiptId, isBidSettled, reading, signal)
       .then((last) => {
         if (last !== null && isBidSettled(last)) onSettled(last);
         else if (!signal.aborted)
@@ -89,6 +104,9 @@ export function createReceiptCard(
   return {
     element,
     receiptId: bid.accepted.receiptId,
-    show: (receipt) => status.show(receipt.status, receipt.failureReason),
+    show: (receipt) => {
+      status.show(receipt.status, receipt.failureReason);
+      showPlace(receipt);
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { formatPoints } from '../lib/format.ts';
 import { hrefOf, type Route } from '../lib/routes.ts';
+import type { InboxStore } from '../state/inbox.ts';
 import type { Session } from '../state/session.ts';
+import { createBell } from './bell.ts';
 import { h, setText } from './dom.ts';
 
 export interface SiteHeader {
@@ -15,8 +17,8 @@ const LINKS = [
   { name: 'account', label: 'Account' },
 ] as const;
 
-/** Skip link, site name, navigation, and who is signed in with their points. */
-export function createSiteHeader(session: Session, signal: AbortSignal): SiteHeader {
+/** Skip link, site name, navigation, who is signed in with their points, and their notifications. */
+export function createSiteHeader(session: Session, inbox: InboxStore, signal: AbortSignal): SiteHeader {
   const links = LINKS.map((link) => ({ ...link, element: h('a', { href: hrefOf({ name: link.name }) }, link.label) }));
   // The hash is the router's; the skip link moves focus without navigating.
   const skip = h('a', { class: 'skip-link', href: '#main' }, 'Skip to content');
@@ -35,6 +37,7 @@ export function createSiteHeader(session: Session, signal: AbortSignal): SiteHea
       h('a', { class: 'brand', href: hrefOf({ name: 'auctions' }) }, 'Dutch auctions'),
       h('nav', { 'aria-label': 'Main' }, h('ul', {}, ...links.map((l) => h('li', {}, l.element)))),
       who,
+      createBell(inbox, signal),
     ),
   );
 
