@@ -101,14 +101,27 @@ describe('English and uniform auctions on the live page, in Chromium against a r
     await expect.poll(() => scheduledEnd - stack.now() < 7_000, { timeout: 20_000 }).toBe(true);
     await placeBidOnPage(buyer, 130);
     await expect.poll(() => outcomeOf(buyer), { timeout: 10_000 }).toBe('leading');
+    // Its receipt says where it stands: the third bid to settle.
+    await expect.poll(() => buyer.getByTestId('receipt-position').getAttribute('data-position')).toBe('3');
+    await expect(buyer.getByTestId('receipt-position').textContent()).resolves.toBe('Bid #3 in order');
     await expect.poll(() => shownEnd(buyer), { timeout: 10_000 }).toBeGreaterThan(scheduledEnd);
     await expect(buyer.getByTestId('countdown').textContent()).resolves.toContain('extended by a late bid');
     await expect.poll(() => buyer.getByTestId('reserve').getAttribute('data-reserve-met')).toBe('true');
-    const history = buyer.getByTestId('history-entry');
+    // The bid history is the public board: every settled bid in order, masked, the buyer's marked.
+    const history = buyer.getByTestId('board-row');
     await expect
-      .poll(() => history.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-amount'))))
-      .toEqual(['130', '120', '100']);
-    expect(await buyer.locator('[data-testid="history-entry"][data-mine="true"]').count()).toBe(2);
+      .poll(() =>
+        history.evaluateAll((rows) =>
+          rows.map((r) => [r.getAttribute('data-amount'), r.getAttribute('data-status'), r.getAttribute('data-mine')]),
+        ),
+      )
+      .toEqual([
+        ['100', 'OUTBID', 'true'],
+        ['120', 'OUTBID', 'false'],
+        ['130', 'LEADING', 'true'],
+      ]);
+    await expect(history.nth(1).textContent()).resolves.toContain('R***l');
+    await expect(history.nth(2).textContent()).resolves.toContain('B***r (you)');
     await buyer.screenshot({ path: `${SCREENSHOTS}/english-extended.png`, fullPage: true });
 
     // The close: the buyer won at 130, the seller has the 130 points.
