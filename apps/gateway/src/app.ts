@@ -21,6 +21,7 @@ import { OpenConnections } from './live/connections.ts';
 import { EventHub } from './live/event-hub.ts';
 import { LiveFeeds } from './live/feeds.ts';
 import { auctionRoutes } from './routes/auctions.ts';
+import { bidBoardRoutes } from './routes/bid-board.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -28,6 +29,7 @@ import { historyRoutes } from './routes/history.ts';
 import { memberRoutes } from './routes/members.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { receiptRoutes } from './routes/receipts.ts';
+import { watchListRoutes, watchRoutes } from './routes/watches.ts';
 
 export interface AppDeps {
   readonly config: GatewayConfig;
@@ -139,10 +141,10 @@ function listenToEvents({ context, hub, feeds }: Parts): void {
     else if (event.type === 'closed') auctions.applyClosed(event);
     else if (event.type === 'changed') auctions.invalidate(event.auctionId);
     else if (event.type === 'credit') points.credit(event.memberId, event.amount);
-    else tokens.forget(event.tokenId);
+    else if (event.type === 'token-revoked') tokens.forget(event.tokenId);
   });
   hub.listen((event) => {
-    if (event.type !== 'credit') feeds.onEvent(event);
+    if (event.type !== 'credit' && event.type !== 'notify') feeds.onEvent(event);
   });
 }
 
@@ -183,8 +185,11 @@ function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections
   app.route('/members', memberRoutes(context));
   app.route('/auctions', auctionRoutes(context));
   app.route('/auctions', bidRoutes(context));
+  app.route('/auctions', bidBoardRoutes(context));
+  app.route('/auctions', watchRoutes(context));
   app.route('/auctions', eventRoutes(context, connections));
   app.route('/receipts', receiptRoutes(context));
   app.route('/members', historyRoutes(context));
+  app.route('/members', watchListRoutes(context));
   app.route('/', docsRoutes(app));
 }
