@@ -100,6 +100,7 @@ describe("the report's watchers section", () => {
     expect(met?.met).toBe(true);
     expect(met?.target).toBe('≤ 1 s');
     expect(met?.value).toBe('all committed 410 ms after the drop (10,000 stored, last stamped 120 ms)');
+    expect(met?.reference).toBe('180 sampled streams received theirs: p50 420 ms, max 470 ms');
     expect(rate?.value).toBe('34,483/s (1 transaction(s); 24,390/s from the drop)');
     expect(rate?.met).toBeNull();
     const late = results(watchers({ allVisibleAfterDropMs: 1_250 }, false));
