@@ -3,6 +3,7 @@ import {
   ENGLISH_ONLY_STATUSES,
   GENDERS,
   LEDGER_KINDS,
+  NOTIFICATION_KINDS,
   PRICINGS,
   SETTLED_RECEIPT_STATUSES,
 } from '@dutch/domain';
@@ -36,6 +37,7 @@ describe('check constraints', () => {
     expect(await checkedValues('receipts_format_known')).toEqual([...AUCTION_FORMATS]);
     expect(await checkedValues('auctions_pricing_known')).toEqual([...PRICINGS]);
     expect(await checkedValues('receipts_english_statuses')).toEqual([...ENGLISH_ONLY_STATUSES, 'english']);
+    expect(await checkedValues('notifications_kind_known')).toEqual([...NOTIFICATION_KINDS]);
   });
 
   it('refuse a value outside the list', async () => {

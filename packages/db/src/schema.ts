@@ -332,8 +332,8 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
  * Order: ids come from a sequence when a row is inserted, but transactions commit in another
  * order, so "after id 11" would skip an id 10 committed later. Rows are therefore read in
  * (tx_id, id) order, the inserting transaction's id first: every transaction that can still
- * commit a row has a tx_id at or above the oldest one running (the reader's snapshot xmin), so the
- * rows below it are a prefix no later commit changes. See findNotificationsAfter().
+ * commit a row has a tx_id at or above the oldest one still running, so the rows below it are a
+ * prefix no later commit changes. See isSettledInOrder and findNotificationsAfter().
  */
 export const notifications = pgTable(
   'notifications',
