@@ -1,3 +1,4 @@
+import type { Notification } from '@dutch/contract';
 import type { Db, Sql } from '@dutch/db';
 import { type ChannelEvent, encodeEvent, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import type { AuctionCache } from './cache/auction-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayMetrics } from './http/metrics.ts';
 import type { LiveFeeds } from './live/feeds.ts';
+import type { MemberFeeds } from './live/member-feeds.ts';
 
 /** Everything a route needs, built once per app. */
 export interface AppContext {
@@ -23,6 +25,8 @@ export interface AppContext {
   /** An upper bound of each seen member's points, for refusing bids they certainly cannot pay. */
   readonly points: PointsBounds;
   readonly feeds: LiveFeeds;
+  /** The members' notification streams in this process. */
+  readonly memberFeeds: MemberFeeds<Notification>;
   readonly limiter: RateLimiter;
   readonly metrics: GatewayMetrics;
   /** Collects metrics of every process under the launcher; defaults to this process's. */

@@ -1,4 +1,5 @@
-import { type Db, findAuction, findMemberBalance, type Sql } from '@dutch/db';
+import type { Notification } from '@dutch/contract';
+import { type Db, findAuction, findMemberBalance, findNotificationsAfter, type Sql } from '@dutch/db';
 import { defineQueueBid, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
@@ -20,16 +21,20 @@ import { validationHook } from './http/validation.ts';
 import { OpenConnections } from './live/connections.ts';
 import { EventHub } from './live/event-hub.ts';
 import { LiveFeeds } from './live/feeds.ts';
+import { MemberFeeds } from './live/member-feeds.ts';
 import { auctionRoutes } from './routes/auctions.ts';
 import { bidBoardRoutes } from './routes/bid-board.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { historyRoutes } from './routes/history.ts';
+import { memberEventRoutes } from './routes/member-events.ts';
 import { memberRoutes } from './routes/members.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 import { watchListRoutes, watchRoutes } from './routes/watches.ts';
+import { notificationView } from './views/notification-view.ts';
 
 export interface AppDeps {
   readonly config: GatewayConfig;
@@ -62,6 +67,7 @@ interface Parts {
   readonly context: AppContext;
   readonly hub: EventHub;
   readonly feeds: LiveFeeds;
+  readonly members: MemberFeeds<Notification>;
   readonly connections: OpenConnections;
 }
 
@@ -92,6 +98,7 @@ export function createApp(deps: AppDeps): Gateway {
       clearInterval(sweep);
       connections.closeAll();
       feeds.close();
+      parts.members.close();
       await hub.close();
     },
   };
@@ -111,6 +118,14 @@ function createParts(deps: AppDeps): Parts {
   );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
+  const members = new MemberFeeds<Notification>(
+    async (memberId, afterId, limit) => {
+      const { items, heldBack } = await findNotificationsAfter(deps.db, memberId, toId(afterId), limit);
+      return { items: items.map(notificationView), heldBack };
+    },
+    logger,
+    metrics,
+  );
   defineQueueBid(deps.redis);
 
   const context: AppContext = {
@@ -125,15 +140,18 @@ function createParts(deps: AppDeps): Parts {
     tokens: new TokenCache(deps.db, clock, points),
     points,
     feeds,
+    memberFeeds: members,
     limiter: new RateLimiter(config.bidRatePerSecond, config.bidRateBurst, clock),
     metrics,
     collectMetrics: deps.collectMetrics ?? (() => metrics.registry.metrics()),
   };
-  return { context, hub, feeds, connections: new OpenConnections() };
+  return { context, hub, feeds, members, connections: new OpenConnections() };
 }
 
+const toId = (id: string | null) => (id === null ? null : Number(id));
+
 /** Keeps this process's caches and live feeds in step with what other processes publish. */
-function listenToEvents({ context, hub, feeds }: Parts): void {
+function listenToEvents({ context, hub, feeds, members }: Parts): void {
   const { auctions, points, tokens } = context;
   hub.listen((event) => {
     if (event.type === 'stock') auctions.setStock(event.auctionId, event.stock);
@@ -144,8 +162,11 @@ function listenToEvents({ context, hub, feeds }: Parts): void {
     else if (event.type === 'token-revoked') tokens.forget(event.tokenId);
   });
   hub.listen((event) => {
-    if (event.type !== 'credit' && event.type !== 'notify') feeds.onEvent(event);
+    if (event.type === 'notify') members.onNotify(event);
+    else if (event.type !== 'credit') feeds.onEvent(event);
   });
+  // A notify missed while the subscription was down: every member stream reads its inbox once it is back.
+  hub.onRestored(() => members.pullAll());
 }
 
 function useMiddleware(app: OpenAPIHono<HonoEnv>, { config, logger, metrics }: AppContext): void {
@@ -191,5 +212,7 @@ function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections
   app.route('/receipts', receiptRoutes(context));
   app.route('/members', historyRoutes(context));
   app.route('/members', watchListRoutes(context));
+  app.route('/members', notificationRoutes(context));
+  app.route('/members', memberEventRoutes(context, connections));
   app.route('/', docsRoutes(app));
 }

@@ -8,6 +8,9 @@ export interface GatewayMetrics {
   /** A leak shows here first: viewers and feeds must fall back when clients leave. */
   readonly liveViewers: Gauge;
   readonly liveFeeds: Gauge;
+  /** Members' own notification streams (GET /members/me/events), and the members holding at least one. */
+  readonly memberStreams: Gauge;
+  readonly memberFeeds: Gauge;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -33,6 +36,16 @@ export function createGatewayMetrics(): GatewayMetrics {
     liveFeeds: new Gauge({
       name: 'dutch_live_feeds',
       help: 'Auctions with a live feed (one price timer each) for their viewers',
+      registers,
+    }),
+    memberStreams: new Gauge({
+      name: 'dutch_member_streams',
+      help: 'Open notification streams (SSE) of members',
+      registers,
+    }),
+    memberFeeds: new Gauge({
+      name: 'dutch_member_feeds',
+      help: 'Members with at least one open notification stream',
       registers,
     }),
   };

@@ -10,6 +10,7 @@ export type EventListener = (event: ChannelEvent) => void;
 export class EventHub {
   private readonly listeners = new Set<EventListener>();
   private readonly lossListeners = new Set<() => void>();
+  private readonly restoredListeners = new Set<() => void>();
   private subscribedOnce = false;
   private subscribed = false;
 
@@ -45,7 +46,9 @@ export class EventHub {
       this.subscriber
         .subscribe(this.channel)
         .then(() => {
-          if (this.subscriber.status === 'ready') this.subscribed = true;
+          if (this.subscriber.status !== 'ready') return;
+          this.subscribed = true;
+          for (const listener of this.restoredListeners) listener();
         })
         .catch((error: unknown) => this.logger.warn({ err: error }, 'event resubscription failed'));
     });
@@ -67,6 +70,14 @@ export class EventHub {
   /** Called whenever events may have been missed: the connection dropped or just came back. */
   onLoss(listener: () => void): void {
     this.lossListeners.add(listener);
+  }
+
+  /**
+   * Called once the subscription is back after a drop and every later event will arrive: what
+   * was missed in between can be read now without missing anything after it.
+   */
+  onRestored(listener: () => void): void {
+    this.restoredListeners.add(listener);
   }
 
   async close(): Promise<void> {

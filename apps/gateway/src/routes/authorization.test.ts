@@ -37,13 +37,15 @@ const UNKNOWN = '01900000-0000-7000-8000-000000000000';
 
 /** Everything a refusal must leave alone: members, auctions, receipts and the ledger, row for row. */
 async function snapshot(): Promise<string> {
-  const [members, auctions, receipts, ledger] = await Promise.all([
+  const [members, auctions, receipts, ledger, watches, notifications] = await Promise.all([
     t.db.sql`select * from members order by id`,
     t.db.sql`select * from auctions order by id`,
     t.db.sql`select * from receipts order by id`,
     t.db.sql`select * from points_ledger order by id`,
+    t.db.sql`select * from watches order by member_id, auction_id`,
+    t.db.sql`select * from notifications order by id`,
   ]);
-  return JSON.stringify({ members, auctions, receipts, ledger });
+  return JSON.stringify({ members, auctions, receipts, ledger, watches, notifications });
 }
 
 async function streamLengths(): Promise<number[]> {
@@ -237,6 +239,12 @@ const PROTECTED: [string, string, unknown?][] = [
   ['DELETE', '/members/me/tokens/current'],
   ['GET', '/members/me/purchases'],
   ['GET', '/members/me/sales'],
+  ['PUT', '/auctions/{id}/watch', { alertPrice: 5 }],
+  ['DELETE', '/auctions/{id}/watch'],
+  ['GET', '/members/me/watches'],
+  ['GET', '/members/me/notifications'],
+  ['POST', '/members/me/notifications/read', { upTo: '1' }],
+  ['GET', '/members/me/events'],
 ];
 
 describe('without a valid token', () => {

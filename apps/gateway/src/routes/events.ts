@@ -8,11 +8,11 @@ import type { AppContext } from '../app-context.ts';
 import { optionalMember } from '../auth/authenticate.ts';
 import type { CachedAuction } from '../cache/auction-cache.ts';
 import type { HonoEnv } from '../hono-env.ts';
-import { clientAddressOf } from '../http/client-address.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import type { FeedEvent } from '../live/feeds.ts';
 import { auctionView } from '../views/auction-view.ts';
 import { router } from './router.ts';
+import { claimConnection } from './stream-slot.ts';
 
 /** The live stream of an auction, mounted under /auctions. */
 export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
@@ -49,19 +49,6 @@ export function eventRoutes(ctx: AppContext, connections: OpenConnections) {
     }
   });
   return app;
-}
-
-/** Takes one of the client address's live-stream slots, or refuses with 429. */
-function claimConnection(c: Context<HonoEnv>, ctx: AppContext, connections: OpenConnections): () => void {
-  const limit = ctx.config.sseMaxConnectionsPerClient;
-  const release = connections.claim(clientAddressOf(c), limit);
-  if (release !== null) return release;
-  throw new ApiError(
-    'RATE_LIMITED',
-    `Too many live streams from your address (at most ${limit}); close one and retry.`,
-    undefined,
-    { 'Retry-After': '5' },
-  );
 }
 
 interface Viewing {
