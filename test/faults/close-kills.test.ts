@@ -163,6 +163,13 @@ describe('consumers killed while auctions close', () => {
     expect(figures.rebated).toBeGreaterThan(0);
     expect(figures.won).toBeGreaterThan(0);
     expect(figures.reserveNotMet).toBeGreaterThan(0);
+    // Told exactly once, whatever the kills: one receipt notification per decided receipt (none here
+    // goes through two told statuses), one sold per close, one rebate per rebated receipt.
+    const told = await toldFigures(ids);
+    expect(told.toldOnce).toBe(told.receipts);
+    expect(told.receiptNotifications).toBe(told.receipts);
+    expect(told.sold).toBe(ids.length);
+    expect(told.rebates).toBe(figures.rebated);
     for (const consumer of stack.consumers) {
       expect(consumer.unexpectedExits(), `${consumer.name}:\n${consumer.output().slice(-3_000)}`).toBe(0);
     }
@@ -171,6 +178,7 @@ describe('consumers killed while auctions close', () => {
       kills,
       killsDuringCloses: duringCloses,
       ...figures,
+      ...told,
       settled: report.settled,
     });
   });
@@ -198,6 +206,24 @@ async function closeFigures(ids: readonly string[]) {
         and status = 'RESERVE_NOT_MET') as "reserveNotMet",
       (select count(*)::int from auctions a where a.id = any(${[...ids]}::uuid[]) and a.format = 'english'
         and a.ends_at > a.starts_at + interval '600 seconds') as extended`;
+  if (row === undefined) throw new Error('no figures');
+  return row;
+}
+
+/** Receipts of the auctions, how many have exactly one notification for the status they ended in, and what was told. */
+async function toldFigures(ids: readonly string[]) {
+  const [row] = await stack.db.sql<
+    { receipts: number; toldOnce: number; receiptNotifications: number; sold: number; rebates: number }[]
+  >`
+    select
+      (select count(*)::int from receipts where auction_id = any(${[...ids]}::uuid[])) as receipts,
+      (select count(*)::int from receipts r where r.auction_id = any(${[...ids]}::uuid[])
+        and (select count(*) from notifications n where n.receipt_id = r.id and n.member_id = r.buyer_id
+             and n.kind = 'receipt' and n.dedupe_key = 'receipt:' || r.id || ':' || r.status) = 1) as "toldOnce",
+      (select count(*)::int from notifications where auction_id = any(${[...ids]}::uuid[])
+        and kind = 'receipt') as "receiptNotifications",
+      (select count(*)::int from notifications where auction_id = any(${[...ids]}::uuid[]) and kind = 'sold') as sold,
+      (select count(*)::int from notifications where auction_id = any(${[...ids]}::uuid[]) and kind = 'rebate') as rebates`;
   if (row === undefined) throw new Error('no figures');
   return row;
 }
