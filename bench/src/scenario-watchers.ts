@@ -74,45 +74,53 @@ export async function runWatchers(bench: Bench, results: RunResults): Promise<vo
   ];
   const { streams, allVisibleAt } = await acrossTheDrop(bench, stack.url, id, sample, dropAt, reached.length);
 
-  const planned = requests.map((r) => ({ memberId: r.watcher.id, alertPrice: r.alertPrice, reached: r.reached }));
+  const notifications = await verifyInboxes(bench, results, { id, dropAt, requests, watch, streams });
+  const alerts = notifications.filter((n) => n.kind === 'price_alert' && n.auctionId === id);
+  const run = { reached, unreached, watch, calibration, dropAt, allVisibleAt, streams, alerts };
+  results.watchers = summarizeWatchers(bench, run, stack.takeWarnings());
+  const timing = results.watchers.alerts;
+  bench.log(
+    `  watchers: ${n0(timing.stored)} price_alerts in ${timing.transactions} transaction(s), all visible ${ms(timing.allVisibleAfterDropMs)} after the drop ` +
+      `(last stamped ${ms(timing.lastStampAfterDropMs)} after it); ${n0(timing.storedPerSecond)}/s stored`,
+  );
+}
+
+/** Reads back the auction's watches and every watcher's inbox, runs the checks; returns the notifications read. */
+async function verifyInboxes(
+  bench: Bench,
+  results: RunResults,
+  run: {
+    readonly id: string;
+    readonly dropAt: number;
+    readonly requests: readonly PlannedRequest[];
+    readonly watch: WatchRun;
+    readonly streams: readonly MemberStream[];
+  },
+): Promise<StoredNotification[]> {
   const { sql } = bench.client;
+  const planned = run.requests.map((r) => ({ memberId: r.watcher.id, alertPrice: r.alertPrice, reached: r.reached }));
   const [watches, notifications] = await Promise.all([
-    watchesOf(sql, id),
+    watchesOf(sql, run.id),
     notificationsOf(
       sql,
       planned.map((p) => p.memberId),
     ),
   ]);
+  const { load } = run.watch;
   const checks = verifyWatchers({
-    auctionId: id,
-    dropAt,
+    auctionId: run.id,
+    dropAt: run.dropAt,
     priceAfter,
     planned,
-    answers: watch.answers,
-    transport: { transportErrors: watch.load.transportErrors, timeouts: watch.load.timeouts },
+    answers: run.watch.answers,
+    transport: { transportErrors: load.transportErrors, timeouts: load.timeouts },
     watches,
     notifications,
-    streams,
+    streams: run.streams,
   });
   reportChecks(bench, 'watchers', checks);
   results.verification.push({ phase: 'watchers: one price drop, every watcher alerted once', checks });
-  const alerts = notifications.filter((n) => n.kind === 'price_alert' && n.auctionId === id);
-  const figures = summarizeWatchers(bench, {
-    reached,
-    unreached,
-    watch,
-    calibration,
-    dropAt,
-    allVisibleAt,
-    streams,
-    alerts,
-  });
-  results.watchers = { ...figures, engineWarnings: stack.takeWarnings() };
-  const timing = figures.alerts;
-  bench.log(
-    `  watchers: ${n0(timing.stored)} price_alerts in ${timing.transactions} transaction(s), all visible ${ms(timing.allVisibleAfterDropMs)} after the drop ` +
-      `(last stamped ${ms(timing.lastStampAfterDropMs)} after it); ${n0(timing.storedPerSecond)}/s stored`,
-  );
+  return notifications;
 }
 
 function summarizeWatchers(
@@ -127,6 +135,7 @@ function summarizeWatchers(
     readonly streams: readonly MemberStream[];
     readonly alerts: readonly StoredNotification[];
   },
+  engineWarnings: Readonly<Record<string, number>>,
 ): WatchersFigures {
   const { streams, dropAt } = run;
   const alerts = alertTiming(run.alerts, dropAt, run.allVisibleAt);
@@ -149,7 +158,7 @@ function summarizeWatchers(
       delayMs: roundSummary(streamDelays(streams, dropAt)),
     },
     memory: measureMemory(bench),
-    engineWarnings: {},
+    engineWarnings,
   };
 }
 
