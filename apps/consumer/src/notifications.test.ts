@@ -40,6 +40,28 @@ async function storedBy(consumers: readonly TestConsumer[]): Promise<number> {
   return total;
 }
 
+/** Watched auctions: one starting, one whose price fell below one alert price, one ending soon, one not. */
+async function seedWatched(now: number, seller: string, closedId: string) {
+  const { sql, db } = f.db;
+  const [m1, m2, m3, m4, m5] = (await createMembers(sql, [0, 0, 0, 0, 0])) as [string, string, string, string, string];
+  const starting = await createAuction(db, seller, { startsAt: now - 5_000 });
+  const falling = await createAuction(db, seller, { ...UNIFORM, startPrice: 100, startsAt: now - 120_000 });
+  const ending = await createEnglishAuction(db, seller, { startsAt: now - 60_000, endsAt: now + 30_000 });
+  const later = await createEnglishAuction(db, seller, { startsAt: now - 60_000, endsAt: now + 600_000 });
+  await watch(sql, [m1], starting.id, null, now - 10_000);
+  await watch(sql, [m2], falling.id, 85, now); // the price is 80 now
+  await watch(sql, [m3], falling.id, 50, now);
+  await watch(sql, [m4], ending.id, null, now);
+  await watch(sql, [m5], later.id, null, now);
+  await watch(sql, [m5], closedId, 95, now - 400_000); // closed: no alert
+  const expected = [
+    `${m1} auction_starting:${starting.id}`,
+    `${m2} price_alert:${falling.id}`,
+    `${m4} ending_soon:${ending.id}`,
+  ];
+  return { ids: [starting.id, falling.id, ending.id, later.id], expected };
+}
+
 /**
  * One of every kind of notification: receipts PURCHASED / FAILED / OUTBID / WON / RESERVE_NOT_MET /
  * REFUNDED / refund failed, a rebate, sold per close, and the three watch alerts. Returns the
@@ -51,25 +73,15 @@ async function seedEveryKind(now: number) {
     sql,
     [0, 0, 1_000, 1_000, 10, 1_000, 1_000, 1_000, 1_000, 1_000],
   )) as [string, string, string, string, string, string, string, string, string, string];
-  const [m1, m2, m3, m4, m5] = (await createMembers(sql, [0, 0, 0, 0, 0])) as [string, string, string, string, string];
   // Ended auctions: closed by the closers as soon as the consumers start.
   const r = await createAuction(db, sellerR, { startsAt: now - 120_000, endsAt: now - 60_000 });
   const ended = { startsAt: now - 310_000, endsAt: now - 10_000 };
   const u = await createAuction(db, seller, { ...UNIFORM, ...ended, startPrice: 100 });
   const e1 = await createEnglishAuction(db, seller, ended);
   const e2 = await createEnglishAuction(db, seller, { ...ended, reservePrice: 600 });
-  // Running auctions: where sellerR spends, and the watched ones.
+  // Running: where sellerR spends; and the watched auctions.
   const x = await createAuction(db, seller, { startPrice: 150, startsAt: now - 60_000 });
-  const starting = await createAuction(db, seller, { startsAt: now - 5_000 });
-  const falling = await createAuction(db, seller, { ...UNIFORM, startPrice: 100, startsAt: now - 120_000 });
-  const ending = await createEnglishAuction(db, seller, { startsAt: now - 60_000, endsAt: now + 30_000 });
-  const later = await createEnglishAuction(db, seller, { startsAt: now - 60_000, endsAt: now + 600_000 });
-  await watch(sql, [m1], starting.id, null, now - 10_000);
-  await watch(sql, [m2], falling.id, 85, now); // the price is 80 now
-  await watch(sql, [m3], falling.id, 50, now);
-  await watch(sql, [m4], ending.id, null, now);
-  await watch(sql, [m5], later.id, null, now);
-  await watch(sql, [m5], u.id, 95, now - 400_000); // closed: no alert
+  const watched = await seedWatched(now, seller, u.id);
 
   const bids = {
     rA: bid(r, a, 1),
@@ -94,14 +106,12 @@ async function seedEveryKind(now: number) {
     ...[receipt(bids.u1, 'PURCHASED'), receipt(bids.u2, 'PURCHASED'), key(d1, `rebate:${bids.u1.receiptId}`)],
     ...[receipt(bids.ea, 'OUTBID'), receipt(bids.eb, 'WON'), receipt(bids.ec, 'RESERVE_NOT_MET')],
     ...[key(seller, `sold:${u.id}`), key(seller, `sold:${e1.id}`), key(seller, `sold:${e2.id}`)],
-    key(m1, `auction_starting:${starting.id}`),
-    key(m2, `price_alert:${falling.id}`),
-    key(m4, `ending_soon:${ending.id}`),
+    ...watched.expected,
   ].sort();
   return {
     r,
     ids: [r.id, u.id, e1.id, e2.id],
-    all: [r, u, e1, e2, x, starting, falling, ending, later].map((y) => y.id),
+    all: [...[r, u, e1, e2, x].map((y) => y.id), ...watched.ids],
     bids,
     spend,
     refunds,
