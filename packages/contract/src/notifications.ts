@@ -58,6 +58,19 @@ export const MarkRead = z
   })
   .openapi('MarkRead');
 
+/** A Last-Event-ID the member stream takes: a notification id, or 0 for the whole inbox. */
+export const LAST_EVENT_ID = /^(0|[1-9][0-9]{0,15})$/;
+
+/** The Last-Event-ID header of the member stream, for the OpenAPI document (read by hand by the route). */
+export const LastEventIdParameter = {
+  name: 'Last-Event-ID',
+  in: 'header' as const,
+  required: false,
+  description:
+    'The id of the last notification received: the stream first sends every one after it (0: the whole inbox).',
+  schema: { type: 'string' as const, pattern: LAST_EVENT_ID.source },
+};
+
 export const UnreadCount = z.object({ unreadCount: z.number().int() }).openapi('UnreadCount');
 
 export type Notification = z.infer<typeof Notification>;

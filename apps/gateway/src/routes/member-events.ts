@@ -1,4 +1,4 @@
-import { errors, type Notification } from '@dutch/contract';
+import { errors, LAST_EVENT_ID, LastEventIdParameter, type Notification } from '@dutch/contract';
 import { findLatestNotificationId } from '@dutch/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -11,8 +11,6 @@ import type { HonoEnv } from '../hono-env.ts';
 import type { OpenConnections } from '../live/connections.ts';
 import { bearer, router } from './router.ts';
 import { claimConnection } from './stream-slot.ts';
-
-const LAST_EVENT_ID = /^(0|[1-9][0-9]{0,15})$/;
 
 /** The member's own notification stream, mounted under /members. */
 export function memberEventRoutes(ctx: AppContext, connections: OpenConnections) {
@@ -32,11 +30,7 @@ export function memberEventRoutes(ctx: AppContext, connections: OpenConnections)
       'SSE_MAX_CONNECTIONS_PER_CLIENT streams at once (shared with the auction feeds).',
     security: bearer,
     middleware: [refuseQueryString, requireMember(ctx.tokens)] as const,
-    request: {
-      headers: z.object({
-        'last-event-id': z.string().optional().openapi({ description: 'The id of the last notification received.' }),
-      }),
-    },
+    parameters: [LastEventIdParameter],
     responses: {
       200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
       ...errors(400, 401, 429),
