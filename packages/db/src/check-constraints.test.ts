@@ -6,6 +6,7 @@ import {
   NOTIFICATION_KINDS,
   PRICINGS,
   SETTLED_RECEIPT_STATUSES,
+  WATCH_ALERT_KINDS,
 } from '@dutch/domain';
 import { createTestDatabase, type TestDatabase } from '@dutch/testkit';
 import { v4 as uuidv4 } from 'uuid';
@@ -38,6 +39,7 @@ describe('check constraints', () => {
     expect(await checkedValues('auctions_pricing_known')).toEqual([...PRICINGS]);
     expect(await checkedValues('receipts_english_statuses')).toEqual([...ENGLISH_ONLY_STATUSES, 'english']);
     expect(await checkedValues('notifications_kind_known')).toEqual([...NOTIFICATION_KINDS]);
+    expect(await checkedValues('watches_alerted_known')).toEqual([...WATCH_ALERT_KINDS]);
   });
 
   it('refuse a value outside the list', async () => {

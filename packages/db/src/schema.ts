@@ -6,6 +6,7 @@ import {
   NOTIFICATION_KINDS,
   PRICINGS,
   SETTLED_RECEIPT_STATUSES,
+  WATCH_ALERT_KINDS,
 } from '@dutch/domain';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import {
@@ -49,6 +50,15 @@ function isOneOf(column: AnyColumn, values: readonly string[]): SQL {
     sql`, `,
   );
   return sql`${column} in (${literals})`.inlineParams();
+}
+
+/** `column <@ array['a', 'b', ...]`: every element of an array column is in a frozen list (see isOneOf). */
+function isSubsetOf(column: AnyColumn, values: readonly string[]): SQL {
+  const literals = sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
+  return sql`${column} <@ array[${literals}]::text[]`.inlineParams();
 }
 
 export const members = pgTable(
@@ -310,10 +320,18 @@ export const watches = pgTable(
       .references(() => auctions.id),
     alertPrice: integer('alert_price'),
     createdAt: ms('created_at').notNull(),
+    /**
+     * The alerts this watch has had (stored, or found stored), set by the scheduler in the same
+     * statement. Only a shortcut: the unique dedupe key is what makes an alert once; this spares
+     * the scheduler re-checking the inbox every round for watchers alerted already (10,000 of them
+     * on an auction whose price stays below their alert price).
+     */
+    alerted: text('alerted', { enum: WATCH_ALERT_KINDS }).array().notNull().default(sql`'{}'`),
   },
   (t) => [
     primaryKey({ name: 'watches_pkey', columns: [t.memberId, t.auctionId] }),
     check('watches_alert_price_positive', sql`${t.alertPrice} >= 1`),
+    check('watches_alerted_known', isSubsetOf(t.alerted, WATCH_ALERT_KINDS)),
     // The scheduler's join: an auction's watchers.
     index('watches_auction_idx').on(t.auctionId),
   ],

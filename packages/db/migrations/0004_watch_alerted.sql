@@ -1,0 +1,2 @@
+ALTER TABLE "watches" ADD COLUMN "alerted" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
+ALTER TABLE "watches" ADD CONSTRAINT "watches_alerted_known" CHECK ("watches"."alerted" <@ array['auction_starting', 'price_alert', 'ending_soon']::text[]);
