@@ -97,6 +97,46 @@ function paintRow(row: HTMLTableRowElement, entry: HistoryEntry): void {
 }
 
 /**
+ * Reads the board's pages for the viewer (with their token, so their rows say `mine`), from the
+ * start again when the viewer signs in or out; `onRead` gets each outcome.
+ */
+function createBoardReader(
+  ctx: AppContext,
+  auctionId: string,
+  onRead: (state: BoardState, problem: string) => void,
+  signal: AbortSignal,
+) {
+  let state: BoardState = EMPTY_BOARD;
+  let token = ctx.session.get().token;
+
+  const readTail = async (pages: number) => {
+    const asked = token;
+    let problem = '';
+    try {
+      for (let page = 0; page < pages; page++) {
+        const cursor = state.tailCursor;
+        const read = await fetchBoard(auctionId, { cursor, limit: BOARD_PAGE_SIZE, token: asked, signal });
+        if (asked !== token) return; // signed in or out meanwhile: `mine` belongs to someone else
+        state = withBoardPage(state, cursor, read);
+        if (!state.hasMore) break;
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      problem = describeError(error);
+    }
+    onRead(state, problem);
+  };
+
+  ctx.session.subscribe((session) => {
+    if (session.token === token) return;
+    token = session.token;
+    state = EMPTY_BOARD;
+    void readTail(1);
+  }, signal);
+  return { readTail, isFollowing: () => followsLive(state) };
+}
+
+/**
  * An auction's public board (GET /auctions/:id/bids), both formats: every settled bid in
  * settlement order, masked, the viewer's rows marked. New rows appear as they settle while the
  * viewer sees the end of the board; a long board pages on with "Show later bids".
@@ -110,12 +150,8 @@ export function createBidBoard(
 ): BidBoard {
   const { element, body, table, empty, more, problem } = createBoardElements(format);
   const rows = new Map<number, HTMLTableRowElement>();
-  let state: BoardState = EMPTY_BOARD;
-  let token = ctx.session.get().token;
-
-  const render = () => {
-    const entries = historyOfBoard(state.rows, format);
-    const shown = entries.map((entry) => {
+  const render = (state: BoardState, trouble: string) => {
+    const shown = historyOfBoard(state.rows, format).map((entry) => {
       let row = rows.get(entry.position);
       if (row === undefined) {
         row = h('tr', { 'data-testid': 'board-row' });
@@ -125,30 +161,15 @@ export function createBidBoard(
       return row;
     });
     syncChildren(body, shown);
-    empty.hidden = !state.loaded || entries.length > 0;
-    table.hidden = entries.length === 0;
+    empty.hidden = !state.loaded || shown.length > 0;
+    table.hidden = shown.length === 0;
     more.hidden = !state.hasMore;
+    setText(problem, trouble);
   };
-
-  const readTail = async (pages: number) => {
-    const asked = token;
-    try {
-      for (let page = 0; page < pages; page++) {
-        const cursor = state.tailCursor;
-        const read = await fetchBoard(auctionId, { cursor, limit: BOARD_PAGE_SIZE, token: asked, signal });
-        if (asked !== token) return; // signed in or out meanwhile: `mine` belongs to someone else
-        state = withBoardPage(state, cursor, read);
-        if (!state.hasMore) break;
-      }
-      setText(problem, '');
-    } catch (error) {
-      if (!signal.aborted) setText(problem, describeError(error));
-    }
-    render();
-  };
+  const reader = createBoardReader(ctx, auctionId, render, signal);
 
   const throttle = createThrottle(
-    () => (followsLive(state) ? readTail(BOARD_PAGES_PER_REFRESH) : undefined),
+    () => (reader.isFollowing() ? reader.readTail(BOARD_PAGES_PER_REFRESH) : undefined),
     REFRESH_EVERY_MS,
   );
   const poll = setInterval(() => {
@@ -164,16 +185,9 @@ export function createBidBoard(
   );
   more.addEventListener('click', async () => {
     more.disabled = true;
-    await readTail(1);
+    await reader.readTail(1);
     more.disabled = false;
   });
-  ctx.session.subscribe((session) => {
-    if (session.token === token) return;
-    token = session.token;
-    state = EMPTY_BOARD;
-    void readTail(1);
-  }, signal);
-
-  void readTail(1);
+  void reader.readTail(1);
   return { element, refresh: () => throttle.trigger() };
 }

@@ -66,7 +66,11 @@ function createEnglishParts(
     history.refresh();
   };
   const receiptSlot = createReceiptSlot(ctx, onSettled, signal);
-  return { panel, outcome, history, watch, purchases, receiptSlot, refreshMine };
+  const onAccepted = (bid: PlacedBid) => {
+    receiptSlot.onAccepted(bid);
+    refreshMine(); // the new PENDING receipt: "being settled" at once
+  };
+  return { panel, outcome, history, watch, purchases, receiptSlot, refreshMine, onAccepted };
 }
 
 function layOut(parts: Parts, bidBox: EnglishBidBox): HTMLElement {
@@ -141,11 +145,7 @@ export function mountEnglishAuction(
     react({ state: withReceipts(state, receipts), refreshMine: false, reloadView: false, refreshBoard: false });
   };
   const parts = createEnglishParts(ctx, id, { onReceipts, isOpen: () => state.live.close === null }, signal);
-  const onAccepted = (bid: PlacedBid) => {
-    parts.receiptSlot.onAccepted(bid);
-    parts.refreshMine(); // the new PENDING receipt: "being settled" at once
-  };
-  const bidBox = createEnglishBidBox(ctx, id, onAccepted, () => void reload());
+  const bidBox = createEnglishBidBox(ctx, id, parts.onAccepted, () => void reload());
 
   const render = () => {
     const now = ctx.clock.now();

@@ -70,6 +70,20 @@ function showRefundState(
   );
 }
 
+/** Where the receipt stands in its auction's settlement order, and when it was accepted. */
+function showPlace(place: HTMLElement, receipt: Receipt): void {
+  setText(place, describeReceiptPlace(receipt));
+  place.dataset.position = String(positionOf(receipt) ?? '');
+}
+
+/** Names the row after its auction; resolves with the auction's end (null when it could not be read). */
+async function loadAuctionOf(ctx: AppContext, receipt: Receipt, title: HTMLElement): Promise<Millis | null> {
+  const view: AuctionView | null = await ctx.auctions.get(receipt.auctionId);
+  if (view === null) return null;
+  setText(title, view.title);
+  return Date.parse(view.endsAt);
+}
+
 type Progress = { isDone(r: Receipt): boolean; shownStatus?(r: Receipt): Receipt['status'] };
 
 /** Shows every reading of the receipt until it is done; false, with the reason shown, if tracking failed. */
@@ -122,14 +136,11 @@ export function createPurchaseRow(
   let receipt = initial;
   let endsAt: Millis | null = null;
   let following = false;
-
   const { element, title, amount, place, status, refund, note, trouble } = createRowElements(receipt, showAuction);
-
   const show = (shown: Receipt, shownStatus = shown.status) => {
     receipt = shown;
     setText(amount, describeReceiptAmount(shown));
-    setText(place, describeReceiptPlace(shown));
-    place.dataset.position = String(positionOf(shown) ?? '');
+    showPlace(place, shown);
     // A failureReason beside PURCHASED or WON is a refused refund; on REFUND_PENDING it is stale.
     const reasonShown = shownStatus === 'PURCHASED' || shownStatus === 'WON' || shownStatus === 'FAILED';
     status.show(shownStatus, reasonShown ? shown.failureReason : undefined);
@@ -165,10 +176,8 @@ export function createPurchaseRow(
   };
 
   // The row is named after its auction, and the refund rule needs the auction's end.
-  void ctx.auctions.get(receipt.auctionId).then((view: AuctionView | null) => {
-    if (view === null) return;
-    setText(title, view.title);
-    endsAt = Date.parse(view.endsAt);
+  void loadAuctionOf(ctx, receipt, title).then((end) => {
+    endsAt = end;
     row.tick(ctx.clock.now());
   });
   show(receipt);

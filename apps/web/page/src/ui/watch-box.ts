@@ -48,6 +48,36 @@ function createWatchElements(dutch: boolean) {
   return { element, form, status, alert, button, stop, note, error };
 }
 
+type WatchParts = ReturnType<typeof createWatchElements>;
+
+/** What the box knows: the member's watch of this auction (once read), and whether a change is on its way. */
+interface WatchState {
+  watch: WatchSet | null;
+  known: boolean;
+  sending: boolean;
+  /** Dutch: the price now and the lowest the schedule reaches. */
+  prices: { current: number; lowest: number } | null;
+}
+
+function paintWatch(parts: WatchParts, state: WatchState, token: string | null, english: boolean): void {
+  const { status, alert, button, stop, note } = parts;
+  const { watch, known, sending, prices } = state;
+  setText(status, token === null ? '' : known ? describeWatching(watch, english) : 'Checking your watches…');
+  status.dataset.watching = String(watch !== null);
+  setText(button, watch === null ? 'Watch' : 'Save alert price');
+  button.hidden = english && watch !== null;
+  button.disabled = sending || token === null || !known;
+  button.setAttribute('aria-pressed', String(watch !== null));
+  stop.hidden = watch === null;
+  stop.disabled = sending;
+  showBuyNote(note, token, '', 'watch');
+  if (alert !== null && prices !== null) {
+    const parsed = parseAlertPrice(alert.control.value);
+    const hint = parsed.ok ? describeAlertPrice(parsed.alertPrice, prices, watch?.alertPrice ?? null) : '';
+    alert.setHint(hint || 'Optional.');
+  }
+}
+
 /**
  * Watch this auction (PUT/DELETE /auctions/:id/watch): a notification when it starts, and for
  * Dutch when the price reaches the alert price, for English when a minute is left.
@@ -59,69 +89,35 @@ export function createWatchBox(
   signal: AbortSignal,
 ): WatchBox {
   const english = format === 'english';
-  const { element, form, status, alert, button, stop, note, error } = createWatchElements(!english);
-  let watch: WatchSet | null = null;
-  let known = false;
-  let sending = false;
-  let prices: { current: number; lowest: number } | null = null;
+  const parts = createWatchElements(!english);
+  const { form, alert, stop, error } = parts;
+  const state: WatchState = { watch: null, known: false, sending: false, prices: null };
+  const paint = () => paintWatch(parts, state, ctx.session.get().token, english);
 
-  const paint = () => {
-    const { token } = ctx.session.get();
-    setText(status, token === null ? '' : known ? describeWatching(watch, english) : 'Checking your watches…');
-    status.dataset.watching = String(watch !== null);
-    setText(button, watch === null ? 'Watch' : 'Save alert price');
-    button.hidden = english && watch !== null;
-    button.disabled = sending || token === null || !known;
-    button.setAttribute('aria-pressed', String(watch !== null));
-    stop.hidden = watch === null;
-    stop.disabled = sending;
-    showBuyNote(note, token, '', 'watch');
-    if (alert !== null && prices !== null) {
-      const parsed = parseAlertPrice(alert.control.value);
-      const saved = watch?.alertPrice ?? null;
-      alert.setHint(parsed.ok ? describeAlertPrice(parsed.alertPrice, prices, saved) || 'Optional.' : 'Optional.');
-    }
-  };
-
-  const load = async () => {
-    known = false;
-    watch = null;
-    paint();
-    try {
-      watch = await ctx.watches.get(auctionId);
-      known = true;
-      if (alert !== null) alert.control.value = watch?.alertPrice == null ? '' : String(watch.alertPrice);
-    } catch (failure) {
-      setText(error, describeError(failure));
-    }
-    paint();
-  };
-
-  const send = async (change: () => Promise<WatchSet | null>) => {
-    sending = true;
+  /** Reads the watch (again, for a new member), or makes a change; a refusal is shown under the buttons. */
+  const run = async (task: () => Promise<WatchSet | null>, reading: boolean) => {
+    Object.assign(state, reading ? { known: false, watch: null } : { sending: true });
     setText(error, '');
     paint();
     try {
-      watch = await change();
+      state.watch = await task();
+      state.known = true;
+      if (reading && alert !== null) alert.control.value = String(state.watch?.alertPrice ?? '');
     } catch (failure) {
       setText(error, describeError(failure));
     }
-    sending = false;
+    state.sending = false;
     paint();
   };
+  const load = () => run(() => ctx.watches.get(auctionId), true);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const parsed = alert === null ? { ok: true as const, alertPrice: null } : parseAlertPrice(alert.control.value);
     alert?.setError(parsed.ok ? null : parsed.message);
-    if (parsed.ok) void send(() => ctx.watches.set(auctionId, parsed.alertPrice));
+    if (parsed.ok) void run(() => ctx.watches.set(auctionId, parsed.alertPrice), false);
   });
-  stop.addEventListener('click', () => {
-    void send(async () => {
-      await ctx.watches.remove(auctionId);
-      return null;
-    });
-  });
+  stop.addEventListener('click', () => void run(() => ctx.watches.remove(auctionId).then(() => null), false));
   alert?.control.addEventListener('input', paint);
   let token = ctx.session.get().token;
   ctx.session.subscribe((session) => {
@@ -130,11 +126,10 @@ export function createWatchBox(
     void load();
   }, signal);
   void load();
-
   return {
-    element,
-    update(next) {
-      prices = next;
+    element: parts.element,
+    update(prices) {
+      state.prices = prices;
       paint();
     },
   };
