@@ -5,6 +5,7 @@ import { api, startStack } from '@dutch/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertChromium, launchBrowser, type TestBrowser, watchErrors } from './browser.ts';
+import { type DropProxy, startDropProxy } from './drop-proxy.ts';
 import { bidViaApi, memberViaApi } from './format-actions.ts';
 import { chargePoints, signUp } from './page-actions.ts';
 
@@ -42,6 +43,7 @@ async function createDutchViaApi(base: string, token: string, title: string, sta
 describe('watching, notifications and the first-come board, in Chromium against a real gateway and consumer', () => {
   let stack: Stack;
   let buyerBrowser: TestBrowser;
+  let proxy: DropProxy;
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -50,19 +52,22 @@ describe('watching, notifications and the first-come board, in Chromium against 
     await mkdir(SCREENSHOTS, { recursive: true });
     // Real time: the consumer's scheduler stores the alerts by the clock.
     stack = await startStack();
+    // The browser reaches the gateway through a proxy that can drop its connections.
+    proxy = await startDropProxy(stack.url);
     buyerBrowser = await launchBrowser();
   });
 
   afterAll(async () => {
     await buyerBrowser?.close();
+    await proxy?.close();
     await stack?.stop();
   });
 
   it('a price alert rings the bell live, is read and marked read; the purchase shows its place in line and on the board', async () => {
-    const base = stack.url;
+    const base = proxy.url;
     const buyer = await buyerBrowser.context.newPage();
     watchErrors(buyer, errors);
-    await signUp(buyer, base, 'Bea Buyer');
+    const buyerToken = await signUp(buyer, base, 'Bea Buyer');
     await chargePoints(buyer, 10_000);
     const seller = await memberViaApi(base, 'Sam Seller', 1);
     const rival = await memberViaApi(base, 'Rita Rival', 10_000);
@@ -129,6 +134,33 @@ describe('watching, notifications and the first-come board, in Chromium against 
     // The purchase itself is a notification too, and rings the bell again.
     await expect.poll(() => bellCount(buyer), { timeout: 10_000 }).toBe('1');
     await buyer.screenshot({ path: `${SCREENSHOTS}/board-and-receipt.png`, fullPage: true });
+
+    // The connection drops while a second purchase is stored; the member stream reconnects on its
+    // own with Last-Event-ID and gets exactly that one, without a reload.
+    const bellWrap = buyer.locator('.bell-wrap');
+    const errorsBefore = errors.length;
+    proxy.dropAll();
+    await expect.poll(() => bellWrap.getAttribute('data-connection'), { timeout: 10_000 }).toBe('reconnecting');
+    expect((await bidViaApi(stack.url, buyerToken, auctionId, { quantity: 1, maxPrice: 1_000 })).status).toBe(
+      'PURCHASED',
+    );
+    await expect.poll(() => bellWrap.getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
+    // The cut connections are logged as failed loads: expected here, and only here.
+    const duringDrop = errors.splice(errorsBefore);
+    errors.push(...duringDrop.filter((error) => !error.includes('net::ERR_')));
+    await expect.poll(() => bellCount(buyer), { timeout: 10_000 }).toBe('2');
+    await buyer.getByTestId('bell').click();
+    await expect
+      .poll(() =>
+        items.evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-kind'), r.getAttribute('data-unread')])),
+      )
+      .toEqual([
+        ['receipt', 'true'],
+        ['receipt', 'true'],
+        ['price_alert', 'false'],
+        ['auction_starting', 'false'],
+      ]);
+    expect(await buyer.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
     // The account page lists the watch with its alert price; stopping there empties the list.
     await buyer.goto(`${base}/#/account`);

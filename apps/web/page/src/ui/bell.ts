@@ -71,6 +71,7 @@ export function createBell(inbox: InboxStore, signal: AbortSignal): HTMLElement 
 
   const paint = (view: InboxView) => {
     element.hidden = !view.signedIn;
+    element.dataset.connection = view.connection;
     setText(count, badgeText(view.unreadCount));
     count.dataset.count = String(view.unreadCount);
     button.setAttribute('aria-label', describeUnread(view.unreadCount));
