@@ -9,7 +9,6 @@ export * from './delete-watch.ts';
 export * from './fence.ts';
 export * from './find-auction.ts';
 export * from './find-auction-page.ts';
-export * from './find-auction-title.ts';
 export * from './find-bid-auctions.ts';
 export * from './find-bid-board-page.ts';
 export * from './find-due-closes.ts';

@@ -6,6 +6,8 @@ import type { Fence } from './fence.ts';
 /** What both formats' locked rows have; the mutable fields move as the transaction's runs settle. */
 interface LockedAuctionState {
   readonly id: string;
+  /** For the words of the notifications a settlement stores, as of its decision. */
+  readonly title: string;
   readonly withdrawn: boolean;
   /** Epoch ms; set once by the close. A close run that finds it set is a duplicate. */
   closedAt: number | null;
@@ -33,6 +35,7 @@ export type LockedAuction = LockedDutchAuction | LockedEnglishAuction;
 
 interface Row extends AuctionTermsRow, EnglishLeadRow {
   readonly id: string;
+  readonly title: string;
   readonly stock: number;
   readonly settledCount: number;
   readonly closedAt: number | null;
@@ -57,12 +60,13 @@ export async function lockAuction(
       : tx`exists (select 1 from pg_locks where locktype = 'advisory' and classid = ${fence.classId}::int::oid
           and objid = ${fence.shard}::int::oid and objsubid = 2 and pid = ${fence.pid}::int and granted)`;
   const [row] = await tx<Row[]>`
-    select id, ${tx.unsafe(AUCTION_TERMS_COLUMNS)}, stock, settled_count as "settledCount",
+    select id, title, ${tx.unsafe(AUCTION_TERMS_COLUMNS)}, stock, settled_count as "settledCount",
            deleted_at is not null as deleted, ${fenced} as fenced
     from auctions where id = ${auctionId} for update`;
   if (row === undefined) return null;
   const state = {
     id: row.id,
+    title: row.title,
     withdrawn: row.deleted,
     closedAt: row.closedAt,
     stock: row.stock,
