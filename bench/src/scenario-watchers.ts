@@ -8,9 +8,10 @@
  */
 import { type Bench, engine } from './context.ts';
 import { cpuByRole, readCpu } from './cpu.ts';
-import { countAlertsAfter, lastNotificationId, notificationsOf, watchesOf } from './facts-watchers.ts';
+import { notificationsOf, watchesOf } from './facts-watchers.ts';
 import { runWatches, type WatchRequest, type WatchRun } from './load-watch.ts';
-import { type MemberStream, openMemberStreams } from './member-streams.ts';
+import type { MemberStream } from './member-streams.ts';
+import { type DropObservation, observeDrop } from './phase-drop.ts';
 import { countServed, cpuRoots, figuresOf, reportChecks, roundSummary, warmUp } from './phases.ts';
 import { ms, n0 } from './report-format.ts';
 import type { RunResults, WatchersFigures } from './results.ts';
@@ -37,11 +38,6 @@ export const WATCH = {
   /** Member streams opened across the drop: most of reached watchers, the rest of unreached ones. */
   streams: 200,
   streamsUnreached: 20,
-  /** How long to wait for every alert after the drop before giving up. */
-  timeoutMs: 15_000,
-  /** After all are visible the scheduler keeps ticking (every 250 ms) this long: a late or second alert would show. */
-  settleMs: 1_500,
-  pollMs: 5,
 } as const;
 
 const priceAfter = WATCH.startPrice - WATCH.dropAmount;
@@ -72,11 +68,13 @@ export async function runWatchers(bench: Bench, results: RunResults): Promise<vo
     ...reached.slice(0, WATCH.streams - WATCH.streamsUnreached).map((buyer) => ({ buyer, reached: true })),
     ...unreached.slice(0, WATCH.streamsUnreached).map((buyer) => ({ buyer, reached: false })),
   ];
-  const { streams, allVisibleAt } = await acrossTheDrop(bench, stack.url, id, sample, dropAt, reached.length);
+  const reachedIds = reached.map((b) => b.id);
+  const observed = await observeDrop(bench, stack.url, { auctionId: id, dropAt, reachedIds, sample });
+  const { streams } = observed;
 
   const notifications = await verifyInboxes(bench, results, { id, dropAt, requests, watch, streams });
   const alerts = notifications.filter((n) => n.kind === 'price_alert' && n.auctionId === id);
-  const run = { reached, unreached, watch, calibration, dropAt, allVisibleAt, streams, alerts };
+  const run = { reached, unreached, watch, calibration, dropAt, observed, alerts };
   results.watchers = summarizeWatchers(bench, run, stack.takeWarnings());
   const timing = results.watchers.alerts;
   bench.log(
@@ -131,14 +129,14 @@ function summarizeWatchers(
     readonly watch: WatchRun;
     readonly calibration: { readonly interval: number; readonly rate: number };
     readonly dropAt: number;
-    readonly allVisibleAt: number | null;
-    readonly streams: readonly MemberStream[];
+    readonly observed: DropObservation;
     readonly alerts: readonly StoredNotification[];
   },
   engineWarnings: Readonly<Record<string, number>>,
 ): WatchersFigures {
-  const { streams, dropAt } = run;
-  const alerts = alertTiming(run.alerts, dropAt, run.allVisibleAt);
+  const { dropAt } = run;
+  const { streams, committedAt, notifiedAt } = run.observed;
+  const alerts = alertTiming(run.alerts, dropAt, committedAt, notifiedAt);
   return {
     reached: run.reached.length,
     unreached: run.unreached.length,
@@ -225,46 +223,4 @@ async function takeWatches(
       `the watches took ${late} ms longer than the calibration allowed for (the drop's last second had begun): the machine slowed down; run again`,
     );
   return { ...watch, load: { ...watch.load, cpu } };
-}
-
-/**
- * Opens the sample of member streams, waits for the drop, and polls until every reached watcher's
- * alert is committed; then lets the scheduler tick on, so a late or repeated alert would be seen.
- */
-async function acrossTheDrop(
-  bench: Bench,
-  url: string,
-  auctionId: string,
-  sample: readonly { readonly buyer: Buyer; readonly reached: boolean }[],
-  dropAt: number,
-  expected: number,
-): Promise<{ streams: readonly MemberStream[]; allVisibleAt: number | null }> {
-  const open = await openMemberStreams(url, sample);
-  const baseline = await lastNotificationId(bench.client.sql);
-  bench.log(`  ${n0(open.streams.length)} member streams open; the price drops at ${new Date(dropAt).toISOString()}`);
-  await sleepUntil(dropAt);
-  const allVisibleAt = await waitForAlerts(bench, auctionId, baseline, expected, dropAt);
-  await new Promise((resolve) => setTimeout(resolve, WATCH.settleMs));
-  open.close();
-  return { streams: open.streams, allVisibleAt };
-}
-
-/** Polls until `expected` alerts of the auction are committed; when the bench saw them, or null at the deadline. */
-async function waitForAlerts(
-  bench: Bench,
-  auctionId: string,
-  baseline: string,
-  expected: number,
-  dropAt: number,
-): Promise<number | null> {
-  for (;;) {
-    const visible = await countAlertsAfter(bench.client.sql, auctionId, baseline);
-    const now = Date.now();
-    if (visible >= expected) return now;
-    if (now > dropAt + WATCH.timeoutMs) {
-      bench.log(`warning: ${n0(visible)} of ${n0(expected)} price_alerts stored ${now - dropAt} ms after the drop`);
-      return null;
-    }
-    await new Promise((resolve) => setTimeout(resolve, WATCH.pollMs));
-  }
 }

@@ -8,13 +8,14 @@ describe('alertTiming', () => {
   it('counts the storing transactions by their created_at and rates the insert from its start', () => {
     // 10,000 alerts stamped by one transaction 180 ms after the drop, all committed 400 ms after it.
     const alerts = Array.from({ length: 10_000 }, () => ({ createdAt: DROP + 180 }));
-    const timing = alertTiming(alerts, DROP, DROP + 400);
+    const timing = alertTiming(alerts, DROP, DROP + 400, DROP + 400);
     expect(timing).toEqual({
       stored: 10_000,
       transactions: 1,
       firstStampAfterDropMs: 180,
       lastStampAfterDropMs: 180,
       allVisibleAfterDropMs: 400,
+      allNotifiedAfterDropMs: 400,
       storedPerSecond: 45_455,
       storedPerSecondFromDrop: 25_000,
     });
@@ -22,7 +23,7 @@ describe('alertTiming', () => {
   });
 
   it('has no rates and misses the target when the alerts were never all seen', () => {
-    const timing = alertTiming([{ createdAt: DROP + 10 }, { createdAt: DROP + 260 }], DROP, null);
+    const timing = alertTiming([{ createdAt: DROP + 10 }, { createdAt: DROP + 260 }], DROP, null, null);
     expect(timing.transactions).toBe(2);
     expect(timing.lastStampAfterDropMs).toBe(260);
     expect(timing.storedPerSecond).toBeNull();
@@ -32,10 +33,14 @@ describe('alertTiming', () => {
 
   it('misses the target when seen late, or when fewer than expected were stored', () => {
     const alerts = [{ createdAt: DROP + 900 }];
-    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 1_001), 1)).toBe(false);
-    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 1_000), 1)).toBe(true);
-    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 950), 2)).toBe(false);
-    expect(alertTiming([], DROP, null)).toMatchObject({ stored: 0, transactions: 0, firstStampAfterDropMs: null });
+    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 1_001, null), 1)).toBe(false);
+    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 1_000, DROP + 1_000), 1)).toBe(true);
+    expect(metAlertTarget(alertTiming(alerts, DROP, DROP + 950, null), 2)).toBe(false);
+    expect(alertTiming([], DROP, null, null)).toMatchObject({
+      stored: 0,
+      transactions: 0,
+      firstStampAfterDropMs: null,
+    });
   });
 });
 

@@ -20,8 +20,14 @@ export interface AlertTiming {
   /** From the drop to the first and the last created_at (the storing transactions' starts). */
   readonly firstStampAfterDropMs: number | null;
   readonly lastStampAfterDropMs: number | null;
-  /** From the drop until the bench saw every expected alert committed; null if it never did. */
+  /**
+   * From the drop until the bench knew every expected alert committed: the consumers' notify events
+   * (published after the commit) had named every reached watcher, or Postgres showed them all
+   * (polled every 100 ms, in case a notify was lost), whichever came first; null if neither did.
+   */
   readonly allVisibleAfterDropMs: number | null;
+  /** From the drop until the notify events had named every reached watcher; null if they never did. */
+  readonly allNotifiedAfterDropMs: number | null;
   /** Alerts per second from the first storing transaction's start until all were visible: the insert. */
   readonly storedPerSecond: number | null;
   /** Alerts per second from the drop until all were visible: the scheduler's wait included. */
@@ -32,6 +38,7 @@ export function alertTiming(
   alerts: readonly Pick<StoredNotification, 'createdAt'>[],
   dropAt: number,
   allVisibleAt: number | null,
+  allNotifiedAt: number | null,
 ): AlertTiming {
   const stamps = alerts.map((a) => a.createdAt);
   const first = stamps.length === 0 ? null : Math.min(...stamps);
@@ -46,6 +53,7 @@ export function alertTiming(
     firstStampAfterDropMs: first === null ? null : first - dropAt,
     lastStampAfterDropMs: last === null ? null : last - dropAt,
     allVisibleAfterDropMs: allVisibleAt === null ? null : allVisibleAt - dropAt,
+    allNotifiedAfterDropMs: allNotifiedAt === null ? null : allNotifiedAt - dropAt,
     storedPerSecond: rate(first),
     storedPerSecondFromDrop: rate(dropAt),
   };
