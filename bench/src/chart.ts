@@ -250,7 +250,8 @@ export function renderChart(title: string, panels: readonly Panel[], width = 960
     const box = { x: 0, y: header + i * panelHeight, width, height: panelHeight };
     return panel.kind === 'line' ? renderLinePanel(panel, box) : renderHistogramPanel(panel, box);
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img">
+<title>${escapeXml(title)}</title>
 <rect width="${width}" height="${height}" fill="#fff"/>
 <text x="8" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>
 ${body.join('\n')}
