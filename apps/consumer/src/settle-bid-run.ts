@@ -10,9 +10,9 @@ import {
   type Tx,
 } from '@dutch/db';
 import {
-  type AuctionClosed,
   type BidOutcome,
   type BidSettlement,
+  closedStateOf,
   idempotencyScope,
   type KeyedBid,
   type KeyedReceipt,
@@ -25,18 +25,21 @@ import {
 import { type DeliveredBid, unsettledOf } from './delivered.ts';
 import type { OwnedDutchAuction } from './lock-owned-auction.ts';
 
-export interface BidRunResult {
+/** What a run of bids (either format) settled, for the transaction that runs it. */
+export interface RunResult<Outcome> {
   /** Newly settled outcomes, in stream order. */
-  readonly outcomes: readonly BidOutcome[];
+  readonly outcomes: readonly Outcome[];
   /** Receipts that were already settled before (a redelivery): acknowledged, nothing applied. */
   readonly duplicates: number;
   /** acceptedAt of each newly settled bid, for the latency metric. */
   readonly acceptedAt: readonly number[];
   /** The ledger rows written (what the members gained is published from them). */
   readonly moves: readonly LedgerMove[];
-  /** The buyers' receipt notifications (PURCHASED or FAILED), stored in the same transaction. */
+  /** The buyers' notifications the run decided, stored in the same transaction. */
   readonly notifications: readonly NotificationDraft[];
 }
+
+export type BidRunResult = RunResult<BidOutcome>;
 
 /**
  * Settles a run of bids for an auction already locked in `tx`: reads the buyers' points and
@@ -56,7 +59,7 @@ export async function settleBidRun(
   const buyers = [...new Set(run.map((entry) => entry.message.buyerId))];
   // With no stock left no bid can be served, whatever the balances: after a sell-out (most of a
   // burst) skip locking the buyers and reading their holdings. The domain still decides each bid.
-  const closed = closedBy(auction);
+  const closed = closedStateOf(auction.terms, auction.closedAt);
   const canSell = auction.stock > 0 && !auction.withdrawn && closed === null;
   const [seen, points, held, keyedReceipts] = await Promise.all([
     findSettledReceiptIds(tx, ids),
@@ -84,15 +87,6 @@ export async function settleBidRun(
   const acceptedAt = fresh.map((e) => e.message.acceptedAt);
   const notifications = notificationsOfBids(auction, settlement.outcomes);
   return { outcomes: settlement.outcomes, duplicates, acceptedAt, moves: settlement.moves, notifications };
-}
-
-/**
- * How a closed auction was closed, for the bids that land after it: before its end only a
- * sell-out closes a Dutch auction. Null while open.
- */
-function closedBy(auction: OwnedDutchAuction): AuctionClosed | null {
-  if (auction.closedAt === null) return null;
-  return { by: auction.closedAt < auction.terms.endsAt ? 'sold_out' : 'end' };
 }
 
 /** Writes a run's receipts, the auction's stock and count, and the purchases' points, all at once. */

@@ -1,6 +1,7 @@
 import type { AuctionFormat, AuctionTerms, Millis } from './auction.ts';
 import { type EnglishLead, type EnglishTerms, reserveMet } from './english.ts';
 import type { LedgerMove } from './ledger.ts';
+import { closedStateOf } from './settle-bids.ts';
 
 /** A Dutch receipt that is PURCHASED when the close settles. */
 export interface PurchasedReceipt {
@@ -80,7 +81,7 @@ export function closeDueAt(auction: ClosingAuction, graceMs: number): Millis {
 /** Decides a close; `closedAt` is when it settles (the consumer's clock). Assumes closesNow said yes. */
 export function closeAuction(input: CloseInput, closedAt: Millis): ClosePlan {
   if (input.format === 'english') return closeEnglish(input.terms, input.lead);
-  const status = input.stock === 0 && closedAt < input.terms.endsAt ? 'sold_out' : 'ended';
+  const status = input.stock === 0 && closedStateOf(input.terms, closedAt)?.by === 'sold_out' ? 'sold_out' : 'ended';
   if (input.terms.pricing !== 'uniform') {
     return { status, clearingPrice: null, winnerId: null, finalPrice: null, receipts: [], moves: [] };
   }

@@ -1,4 +1,4 @@
-import type { AuctionTerms } from './auction.ts';
+import type { AuctionTerms, Millis } from './auction.ts';
 import type { FailureReason } from './errors.ts';
 import { claimIdempotencyKey, type KeyedBid, type KeyedReceipt } from './idempotency.ts';
 import { balanceDeltasOf, type LedgerMove } from './ledger.ts';
@@ -14,6 +14,15 @@ export interface QueuedBid extends KeyedBid {
 /** How an auction was closed: by its end, or at once when it sold out. */
 export interface AuctionClosed {
   readonly by: 'end' | 'sold_out';
+}
+
+/**
+ * How a Dutch auction closed at `closedAt` (null: still open) was closed, for the bids that land
+ * after it: before its end only a sell-out closes one.
+ */
+export function closedStateOf(terms: Pick<AuctionTerms, 'endsAt'>, closedAt: Millis | null): AuctionClosed | null {
+  if (closedAt === null) return null;
+  return { by: closedAt < terms.endsAt ? 'sold_out' : 'end' };
 }
 
 /** What settlement needs to know, read under the auction's lock. */
