@@ -13,28 +13,15 @@ import {
   balanceDeltasOf,
   type EnglishBidOutcome,
   type EnglishSettlement,
-  type LedgerMove,
-  type NotificationDraft,
   notificationsOfEnglishBids,
   type QueuedEnglishBid,
   settleEnglishBids,
 } from '@dutch/domain';
 import { type DeliveredEnglishBid, unsettledOf } from './delivered.ts';
 import type { OwnedEnglishAuction } from './lock-owned-auction.ts';
-import { findRunKeyedReceipts } from './settle-bid-run.ts';
+import { findRunKeyedReceipts, type RunResult } from './settle-bid-run.ts';
 
-export interface EnglishRunResult {
-  /** Newly settled outcomes, in stream order. */
-  readonly outcomes: readonly EnglishBidOutcome[];
-  /** Receipts already settled before (a redelivery): acknowledged, nothing applied. */
-  readonly duplicates: number;
-  /** acceptedAt of each newly settled bid, for the latency metric. */
-  readonly acceptedAt: readonly number[];
-  /** The hold and release rows written. */
-  readonly moves: readonly LedgerMove[];
-  /** FAILED receipts and every receipt this run outbid, to their buyers, stored in the same transaction. */
-  readonly notifications: readonly NotificationDraft[];
-}
+export type EnglishRunResult = RunResult<EnglishBidOutcome>;
 
 /**
  * Settles a run of English bids for an auction already locked in `tx`: locks, in one statement,
