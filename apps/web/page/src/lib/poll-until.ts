@@ -1,3 +1,5 @@
+import { sleepFor } from './sleep-for.ts';
+
 export interface PollOptions<T> {
   readonly load: (signal: AbortSignal) => Promise<T>;
   readonly isDone: (value: T) => boolean;
@@ -42,18 +44,4 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T | null> {
     delay = Math.min(delay * factor, maxDelayMs);
   }
   return last;
-}
-
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,3 +1,4 @@
+import { sleepFor } from './sleep-for.ts';
 import { createSseParser, type SseMessage } from './sse-parser.ts';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
@@ -77,18 +78,4 @@ async function readOnce(options: SseStreamOptions): Promise<{ opened: boolean; r
     // dropped, aborted or unreachable: the caller decides whether to try again
   }
   return { opened, refused: null };
-}
-
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
