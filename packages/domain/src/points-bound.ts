@@ -1,7 +1,5 @@
 import type { Result } from './errors.ts';
 import { bucketsOf, type LedgerMove } from './ledger.ts';
-import type { BidOutcome } from './settle-bids.ts';
-import type { RefundOutcome } from './settle-refunds.ts';
 
 /**
  * Whether a bid may go on to the queue, judged from an UPPER BOUND of the buyer's points (the
@@ -18,24 +16,6 @@ export function checkPointsBound(bound: number | undefined, unitPrice: number, q
       message: `This bid costs ${unitPrice * quantity} points and you have fewer. Charge points (POST /members/me/points) and bid again.`,
     },
   };
-}
-
-/**
- * Points each member GAINS by a settlement: the seller the totals of the purchases, a buyer
- * the totals refunded. What a gateway adds to its points bounds (debits it ignores).
- */
-export function creditsOf(
-  sellerId: string,
-  bids: readonly BidOutcome[],
-  refunds: readonly RefundOutcome[],
-): Map<string, number> {
-  const credits = new Map<string, number>();
-  const add = (memberId: string, amount: number) => {
-    if (amount > 0) credits.set(memberId, (credits.get(memberId) ?? 0) + amount);
-  };
-  for (const bid of bids) if (bid.status === 'PURCHASED') add(sellerId, bid.total);
-  for (const refund of refunds) if (refund.result === 'REFUNDED') add(refund.buyerId, refund.total);
-  return credits;
 }
 
 /**

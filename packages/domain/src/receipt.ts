@@ -52,10 +52,6 @@ export const FINAL_STATUSES: readonly ReceiptStatus[] = [
   'RESERVE_NOT_MET',
 ];
 
-export function isHeld(status: ReceiptStatus): boolean {
-  return HELD_STATUSES.includes(status);
-}
-
 export function isRefundable(status: ReceiptStatus): status is RefundableStatus {
   return (REFUNDABLE_STATUSES as readonly ReceiptStatus[]).includes(status);
 }

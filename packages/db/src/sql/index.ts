@@ -1,6 +1,5 @@
 export * from './append-ledger.ts';
 export * from './apply-balance-deltas.ts';
-export * from './apply-point-deltas.ts';
 export * from './charge-points.ts';
 export * from './close-auction-row.ts';
 export * from './count-settled.ts';
