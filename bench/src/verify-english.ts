@@ -4,7 +4,7 @@
  * domain's rules, the winner, every hold and release, points conserved, stream order, and no bid
  * stamped before the end refused for lateness.
  */
-import { FINAL_STATUSES, reserveMet } from '@dutch/domain';
+import { reserveMet } from '@dutch/domain';
 import type { ReceiptRow } from '@dutch/testkit/receipts';
 import { checkAudit, checkTransport } from './verify-balances.ts';
 import type { EnglishInput, LedgerRow } from './verify-english-input.ts';
@@ -12,9 +12,7 @@ import { checkEnglishRefusals, checkLateness } from './verify-english-refusals.t
 import { type EnglishReplay, LED_STATUSES, replayEnglish, turnOutcomeOf } from './verify-english-replay.ts';
 import { fmt, sample } from './verify-format.ts';
 import type { Check } from './verify-input.ts';
-import { checkAnswers, checkSettlementOrder, compareAnswers } from './verify-receipts.ts';
-
-const FINAL = new Set<string>(FINAL_STATUSES);
+import { checkAnswers, checkNothingPending, checkSettlementOrder, compareAnswers } from './verify-receipts.ts';
 
 export function verifyEnglish(input: EnglishInput): { checks: Check[]; replay: EnglishReplay } {
   const byId = new Map(input.receipts.map((r) => [r.id, r]));
@@ -40,24 +38,9 @@ export function verifyEnglish(input: EnglishInput): { checks: Check[]; replay: E
 export function checkEnglishPending(input: EnglishInput, missing: readonly string[]): Check {
   const { auction } = input;
   const open = auction.closedAt === null;
-  const notFinal = input.receipts.filter(
-    (r) => !FINAL.has(r.status) && !(open && r.status === 'LEADING' && r.id === auction.lead.leadingReceiptId),
-  );
-  const q = input.queue;
-  return {
-    name: 'no receipt PENDING at the end',
-    ok:
-      missing.length === 0 &&
-      notFinal.length === 0 &&
-      (q === null || (q.pendingReceiptKeys === 0 && q.lag === 0 && q.pending === 0)),
-    detail:
-      `${fmt(missing.length)} answered receipts not in Postgres, ${fmt(notFinal.length)} not final` +
-      (open ? ' (the auction is open: its leading receipt stays LEADING)' : '') +
-      (q === null
-        ? ' (synchronous: no queue)'
-        : `; Redis: ${fmt(q.pendingReceiptKeys)} pending receipts, stream lag ${fmt(q.lag)}, ${fmt(q.pending)} unacknowledged`) +
-      sample(notFinal.map((r) => `${r.id} ${r.status}`)),
-  };
+  const leads = (r: ReceiptRow) => open && r.status === 'LEADING' && r.id === auction.lead.leadingReceiptId;
+  const note = open ? ' (the auction is open: its leading receipt stays LEADING)' : '';
+  return checkNothingPending(input, missing, leads, note);
 }
 
 /** Every receipt's outcome at its turn is the one the rules give, replayed in settlement order. */
