@@ -12,6 +12,7 @@ export * from './invariants.ts';
 export * from './load.ts';
 export * from './market.ts';
 export * from './notification-invariants.ts';
+export * from './peer-gateway.ts';
 export * from './receipts.ts';
 export * from './redis.ts';
 export * from './seed.ts';

@@ -1,39 +1,22 @@
-import { createDb } from '@dutch/db';
-import { connectRedis } from '@dutch/stream';
-import { readSseEvents, redisUrl, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
-import pino from 'pino';
+import {
+  type PeerGateway,
+  readSseEvents,
+  startPeerGateway,
+  startTestGateway,
+  type TestGateway,
+  waitFor,
+} from '@dutch/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type Gateway } from '../app.ts';
+import type { Gateway } from '../app.ts';
 import { draftFor, publishNotify, store } from './notification-fixtures.test-util.ts';
 
 let t: TestGateway;
 /** A second gateway on the same Redis, Postgres and key prefix (another process, in effect). */
-let other: { gateway: Gateway; subscriber: ReturnType<typeof connectRedis>; close(): Promise<void> };
+let other: PeerGateway;
 
 beforeAll(async () => {
   t = await startTestGateway({ SSE_MAX_CONNECTIONS_PER_CLIENT: '4' });
-  const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
-  const subscriber = connectRedis({ url: redisUrl(), clusterNodes: null }, { enableAutoPipelining: false });
-  const pool = createDb(t.db.url, { max: 4, applicationName: 'second gateway' });
-  const gateway = createApp({
-    config: t.gateway.context.config,
-    db: pool.db,
-    sql: pool.sql,
-    redis,
-    subscriber,
-    clock: t.now,
-    logger: pino({ level: 'silent' }),
-  });
-  await gateway.start();
-  other = {
-    gateway,
-    subscriber,
-    async close() {
-      await gateway.close();
-      await redis.quit();
-      await pool.close();
-    },
-  };
+  other = await startPeerGateway(t);
 });
 afterAll(async () => {
   await other.close();

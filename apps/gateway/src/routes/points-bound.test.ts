@@ -1,38 +1,15 @@
-import { createDb } from '@dutch/db';
-import { connectRedis, idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
-import { redisUrl, startTestGateway, type TestGateway } from '@dutch/testkit';
-import pino from 'pino';
+import { idempotencyClaimKey, shardOf, streamKey } from '@dutch/stream';
+import { type PeerGateway, startPeerGateway, startTestGateway, type TestGateway } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type Gateway } from '../app.ts';
 import { parseToken } from '../auth/tokens.ts';
 
 let t: TestGateway;
 /** A second gateway instance on the same Redis, Postgres and key prefix (another process, in effect). */
-let other: { gateway: Gateway; close(): Promise<void> };
+let other: PeerGateway;
 
 beforeAll(async () => {
   t = await startTestGateway();
-  const redis = connectRedis({ url: redisUrl(), clusterNodes: null });
-  const subscriber = connectRedis({ url: redisUrl(), clusterNodes: null }, { enableAutoPipelining: false });
-  const pool = createDb(t.db.url, { max: 4, applicationName: 'second gateway' });
-  const gateway = createApp({
-    config: t.gateway.context.config,
-    db: pool.db,
-    sql: pool.sql,
-    redis,
-    subscriber,
-    clock: t.now,
-    logger: pino({ level: 'silent' }),
-  });
-  await gateway.start();
-  other = {
-    gateway,
-    async close() {
-      await gateway.close();
-      await redis.quit();
-      await pool.close();
-    },
-  };
+  other = await startPeerGateway(t);
 });
 afterAll(async () => {
   await other.close();
