@@ -40,7 +40,7 @@ function printUrls(base: string, config: LauncherConfig): void {
   console.log(
     [
       '',
-      'Dutch auction engine is running',
+      'Auction engine is running (Dutch and English)',
       `  Live auctions  ${base}/`,
       `  API docs       ${base}/docs`,
       `  Metrics        ${base}/metrics`,
