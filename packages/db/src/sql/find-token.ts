@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { members, memberTokens } from '../schema.ts';
+import { preparedPerDb } from './prepared-per-db.ts';
 
 export interface TokenRow {
   readonly memberId: string;
@@ -16,18 +17,7 @@ export interface TokenRow {
  * points-bounds.ts). Undefined for an unknown token.
  */
 export async function findToken(db: Db, tokenId: string): Promise<TokenRow | undefined> {
-  const [row] = await db
-    .select({
-      memberId: memberTokens.memberId,
-      secretHash: memberTokens.secretHash,
-      revokedAt: memberTokens.revokedAt,
-      points: members.points,
-      heldPoints: members.heldPoints,
-    })
-    .from(memberTokens)
-    .innerJoin(members, eq(members.id, memberTokens.memberId))
-    .where(eq(memberTokens.id, tokenId))
-    .for('share', { of: members });
+  const [row] = await prepared(db).execute({ tokenId });
   return row === undefined
     ? undefined
     : {
@@ -38,3 +28,20 @@ export async function findToken(db: Db, tokenId: string): Promise<TokenRow | und
         heldPoints: row.heldPoints,
       };
 }
+
+/** Built once per database handle: every gateway reads each token at first sight and again every minute. */
+const prepared = preparedPerDb((db) =>
+  db
+    .select({
+      memberId: memberTokens.memberId,
+      secretHash: memberTokens.secretHash,
+      revokedAt: memberTokens.revokedAt,
+      points: members.points,
+      heldPoints: members.heldPoints,
+    })
+    .from(memberTokens)
+    .innerJoin(members, eq(members.id, memberTokens.memberId))
+    .where(eq(memberTokens.id, sql.placeholder('tokenId')))
+    .for('share', { of: members })
+    .prepare('find_token'),
+);
