@@ -106,6 +106,8 @@ export async function startTestGateway(
     if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
+      // As every HTTP client sends it (app.request() alone would not): the bid fast path needs it.
+      headers['content-length'] ??= String(Buffer.byteLength(body));
     }
     const response = await gateway.app.request(path, { method, headers, body });
     const text = await response.text();
