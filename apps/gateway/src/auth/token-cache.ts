@@ -34,18 +34,22 @@ export class TokenCache {
   ) {}
 
   async get(tokenId: string): Promise<CachedToken | null> {
+    return this.peek(tokenId) ?? this.load(tokenId);
+  }
+
+  /**
+   * What get() would answer without waiting: the token as known (null: known not to exist), or
+   * undefined when it must be read first. The bid fast path takes only a known, live token and
+   * leaves everything else to the normal path, which waits for the read.
+   */
+  peek(tokenId: string): CachedToken | null | undefined {
     const entry = this.entries.get(tokenId);
-    if (entry !== undefined) {
-      const age = this.clock() - entry.loadedAt;
-      if (entry.value === null) {
-        if (age < this.unknownTtlMs) return null;
-      } else {
-        // Jittered, so tokens first seen in the same burst are not all re-read in the same second.
-        if (age >= this.refreshAfterMs * (1 + (entry.loadedAt % 997) / 2000)) void this.load(tokenId).catch(() => {});
-        return entry.value;
-      }
-    }
-    return this.load(tokenId);
+    if (entry === undefined) return undefined;
+    const age = this.clock() - entry.loadedAt;
+    if (entry.value === null) return age < this.unknownTtlMs ? null : undefined;
+    // Jittered, so tokens first seen in the same burst are not all re-read in the same second.
+    if (age >= this.refreshAfterMs * (1 + (entry.loadedAt % 997) / 2000)) void this.load(tokenId).catch(() => {});
+    return entry.value;
   }
 
   forget(tokenId: string): void {

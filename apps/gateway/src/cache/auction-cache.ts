@@ -57,14 +57,17 @@ export class AuctionCache {
 
   /** The auction, or null when it does not exist (or was deleted). */
   async get(id: string): Promise<CachedAuction | null> {
-    const now = this.clock();
-    const entry = this.entries.get(id);
-    if (entry !== undefined) {
-      if (now - entry.loadedAt > this.refreshAfterMs) void this.load(id).catch(() => {});
-      return entry;
-    }
-    if ((this.misses.get(id) ?? 0) > now) return null;
+    const entry = this.peek(id);
+    if (entry !== undefined) return entry;
+    if ((this.misses.get(id) ?? 0) > this.clock()) return null;
     return this.load(id);
+  }
+
+  /** The cached auction without waiting (a stale one is served and re-read behind), or undefined when not cached. */
+  peek(id: string): CachedAuction | undefined {
+    const entry = this.entries.get(id);
+    if (entry !== undefined && this.clock() - entry.loadedAt > this.refreshAfterMs) void this.load(id).catch(() => {});
+    return entry;
   }
 
   /**
