@@ -36,6 +36,13 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     applicationName: `gateway ${process.pid}`,
     statementTimeoutMs: config.pgStatementTimeoutMs,
   });
+  // Tokens and points bounds are read `for share` on the bid path; their commits need not wait for the disk.
+  const lockingReads = createDb(config.databaseUrl, {
+    max: Math.max(2, Math.ceil(config.pgPoolSize / 2)),
+    applicationName: `gateway ${process.pid} reads`,
+    statementTimeoutMs: config.pgStatementTimeoutMs,
+    asyncCommit: true,
+  });
   const target = { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
   const redis = connectRedis(target);
   const subscriber = connectRedis(target, { enableAutoPipelining: false });
@@ -48,6 +55,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     config,
     db: db.db,
     sql: db.sql,
+    lockingReads: lockingReads.db,
     redis,
     subscriber,
     logger,
@@ -70,7 +78,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
       logger.info({ signal }, 'gateway stopping');
       server.close();
       await gateway.close();
-      await Promise.allSettled([db.close(), redis.quit()]);
+      await Promise.allSettled([db.close(), lockingReads.close(), redis.quit()]);
     },
   });
 }

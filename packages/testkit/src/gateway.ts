@@ -79,10 +79,12 @@ export async function startTestGateway(
     applicationName: 'test gateway',
     statementTimeoutMs: config.pgStatementTimeoutMs,
   });
+  const lockingReads = createDb(db.url, { max: 4, applicationName: 'test gateway reads', asyncCommit: true });
   const gateway = createApp({
     config,
     db: setup.wrapDb === undefined ? gatewayDb.db : setup.wrapDb(gatewayDb.db),
     sql: gatewayDb.sql,
+    lockingReads: lockingReads.db,
     redis,
     subscriber,
     clock,
@@ -164,7 +166,7 @@ export async function startTestGateway(
       await gateway.close();
       await deleteKeys(redis, layout.prefix);
       await redis.quit();
-      await gatewayDb.close();
+      await Promise.all([gatewayDb.close(), lockingReads.close()]);
       await db.drop();
     },
   };
