@@ -1,6 +1,7 @@
 import { defineAppendClose } from './append-close-script.ts';
 import { defineRefundScripts } from './pending-receipt.ts';
 import { defineQueueBid } from './queue-bid-script.ts';
+import { defineQueueBids } from './queue-bids-script.ts';
 import type { RedisClient } from './redis.ts';
 
 /**
@@ -12,6 +13,7 @@ import type { RedisClient } from './redis.ts';
  */
 export function defineScripts(redis: RedisClient): RedisClient {
   defineQueueBid(redis);
+  defineQueueBids(redis);
   defineRefundScripts(redis);
   defineAppendClose(redis);
   return redis;
