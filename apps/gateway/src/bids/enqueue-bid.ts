@@ -4,13 +4,16 @@ import {
   encodeMessage,
   encodePendingReceipt,
   type PendingReceipt,
-  pendingReceiptsKey,
-  queueBid,
   type StreamMessage,
-  streamKey,
 } from '@dutch/stream';
 import { ApiError } from '../api-error.ts';
+import type { BidBatcher } from './bid-batcher.ts';
 import { type BidKeys, type KeyClaim, type KeyDeps, reused, SCRIPT_MODE } from './bid-keys.ts';
+
+/** The bid path's deps, and the batcher that sends each turn's bids to Redis together. */
+export interface EnqueueDeps extends KeyDeps {
+  readonly batcher: BidBatcher;
+}
 
 /** A bid the domain admitted, ready for its shard's stream. */
 export interface QueuedBid {
@@ -32,17 +35,16 @@ export function idempotencyOf(keys: BidKeys, ttlSeconds: number) {
 }
 
 /**
- * Queues the bid with its pending receipt in one script; a replay answers what the first request
- * got. A bid stamped before a close already queued for its auction is refused (it would settle
- * after the close): the auction has ended, whatever this gateway's cache said.
+ * Queues the bid with its pending receipt in one script (one per shard for all the bids of this
+ * event-loop turn, see BidBatcher); a replay answers what the first request got. A bid stamped
+ * before a close already queued for its auction is refused (it would settle after the close):
+ * the auction has ended, whatever this gateway's cache said.
  */
-export async function enqueueBid(deps: KeyDeps, bid: QueuedBid): Promise<BidAccepted> {
+export async function enqueueBid(deps: EnqueueDeps, bid: QueuedBid): Promise<BidAccepted> {
   const { keys, claim } = bid;
-  const [outcome, value] = await queueBid(
-    deps.redis,
+  const [outcome, value] = await deps.batcher.queue(
+    keys.shard,
     {
-      stream: streamKey(deps.layout, keys.shard),
-      pendingReceipts: pendingReceiptsKey(deps.layout, keys.shard),
       replay: keys.replayKey,
       closing: closingKey(deps.layout, keys.shard, bid.auctionId),
       ...(claim === 'single-redis' ? { claim: keys.claimKey } : {}),

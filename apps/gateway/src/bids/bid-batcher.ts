@@ -1,0 +1,147 @@
+import {
+  type BatchedBid,
+  type KeyLayout,
+  pendingReceiptsKey,
+  type QueueBidArgs,
+  type QueueOutcome,
+  queueBids,
+  type RedisClient,
+  streamKey,
+} from '@dutch/stream';
+import { ReplyError } from 'ioredis';
+import { ApiError } from '../api-error.ts';
+
+/** What QUEUE_BID answers for one bid; a bid the script answered 'error' for is rejected instead. */
+export type QueueAnswer = [Exclude<QueueOutcome, 'error'>, string];
+
+export interface BidBatcherOptions {
+  /** How long a batch waits for Redis before its bids are answered 503 (REQUEST_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** A shard's batch is sent at once when it holds this many bids, so one script never runs long. */
+  readonly maxBatch?: number;
+}
+
+interface Waiter {
+  readonly bid: BatchedBid;
+  resolve(answer: QueueAnswer): void;
+  reject(error: unknown): void;
+}
+
+/** One shard's bids in one script call, settled once: by the reply, its timer or close(). */
+interface Batch {
+  readonly waiters: readonly Waiter[];
+  settled: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+const RETRY_WITH_KEY =
+  'Retry it with the same Idempotency-Key: if it was queued the retry gets its first answer, if not it is queued now.';
+
+const timedOut = () =>
+  new ApiError(
+    'SERVICE_UNAVAILABLE',
+    `The bid queue did not answer in time; the bid may still have been queued. ${RETRY_WITH_KEY}`,
+    undefined,
+    { 'Retry-After': '1' },
+  );
+
+const shuttingDown = (sent: boolean) =>
+  new ApiError(
+    'SERVICE_UNAVAILABLE',
+    sent
+      ? `The gateway is shutting down before the bid queue answered; the bid may have been queued. ${RETRY_WITH_KEY}`
+      : 'The gateway is shutting down and did not queue the bid; retry it.',
+    undefined,
+    { 'Retry-After': '1' },
+  );
+
+/**
+ * Sends the bids of one event-loop turn to Redis as one QUEUE_BIDS call per shard instead of one
+ * QUEUE_BID call each (issue 14: 1.22x the bids per CPU). The flush is a setImmediate, not a
+ * microtask: Node runs microtasks after every I/O callback, so a microtask would flush after each
+ * request, while an immediate runs once the poll phase has read every socket that was ready.
+ */
+export class BidBatcher {
+  private state: 'open' | 'closed' = 'open';
+  private readonly collecting = new Map<number, Waiter[]>();
+  private readonly inFlight = new Set<Batch>();
+  private flush: NodeJS.Immediate | null = null;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly layout: KeyLayout,
+    private readonly options: BidBatcherOptions,
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+  }
+
+  /** Queues one bid of `shard` with the next batch; answers what QUEUE_BID would have answered for it alone. */
+  queue(shard: number, keys: BatchedBid['keys'], args: QueueBidArgs): Promise<QueueAnswer> {
+    if (this.state === 'closed') return Promise.reject(shuttingDown(false));
+    if (args.mode === 'K' && keys.claim === undefined) {
+      return Promise.reject(new Error("A mode 'K' bid needs its claim key."));
+    }
+    return new Promise((resolve, reject) => {
+      const waiters = this.collecting.get(shard) ?? [];
+      if (waiters.length === 0) this.collecting.set(shard, waiters);
+      waiters.push({ bid: { keys, args }, resolve, reject });
+      if (waiters.length >= this.maxBatch) {
+        this.collecting.delete(shard);
+        this.send(shard, waiters);
+      } else {
+        this.flush ??= setImmediate(() => this.flushAll());
+      }
+    });
+  }
+
+  /** Fails every bid still waiting (503), sent or not; later queue() calls fail at once. */
+  close(): void {
+    this.state = 'closed';
+    if (this.flush !== null) clearImmediate(this.flush);
+    this.flush = null;
+    for (const waiters of this.collecting.values()) for (const waiter of waiters) waiter.reject(shuttingDown(false));
+    this.collecting.clear();
+    for (const batch of [...this.inFlight]) this.settle(batch, (waiter) => waiter.reject(shuttingDown(true)));
+  }
+
+  private flushAll(): void {
+    this.flush = null;
+    for (const [shard, waiters] of this.collecting) this.send(shard, waiters);
+    this.collecting.clear();
+  }
+
+  private send(shard: number, waiters: readonly Waiter[]): void {
+    const batch: Batch = { waiters, settled: false };
+    batch.timer = setTimeout(() => this.settle(batch, (waiter) => waiter.reject(timedOut())), this.options.timeoutMs);
+    this.inFlight.add(batch);
+    const shardKeys = {
+      stream: streamKey(this.layout, shard),
+      pendingReceipts: pendingReceiptsKey(this.layout, shard),
+    };
+    queueBids(
+      this.redis,
+      shardKeys,
+      waiters.map((waiter) => waiter.bid),
+    ).then(
+      (results) =>
+        this.settle(batch, (waiter, i) => answer(waiter, results.length === waiters.length ? results[i] : undefined)),
+      (error: unknown) => this.settle(batch, (waiter) => waiter.reject(error)),
+    );
+  }
+
+  private settle(batch: Batch, each: (waiter: Waiter, index: number) => void): void {
+    if (batch.settled) return;
+    batch.settled = true;
+    clearTimeout(batch.timer);
+    this.inFlight.delete(batch);
+    batch.waiters.forEach(each);
+  }
+}
+
+/** A reply that does not hold one answer per bid answers none of them: no bid is called queued unless the script said so. */
+function answer(waiter: Waiter, result: [QueueOutcome, string] | undefined): void {
+  if (result === undefined) waiter.reject(new Error('The bid script did not answer for every bid of its batch.'));
+  else if (result[0] === 'error') waiter.reject(new ReplyError(result[1]));
+  else waiter.resolve([result[0], result[1]]);
+}
