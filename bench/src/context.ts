@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, type DbClient, dropDatabase, migrate } from '@dutch/db';
 import { connectRedis, type KeyLayout, type RedisClient, shardOf } from '@dutch/stream';
 import { freePort } from '@dutch/testkit/servers';
+import type { AllocationMeter } from './gc-trace.ts';
 import type { Options } from './options.ts';
 import { RssSampler, type ServerHandle, type Stack, startServer, startStack } from './processes.ts';
 import { type Buyer, benchDatabaseName, createAuctions, createBuyers, databaseUrlFor } from './seed.ts';
@@ -97,7 +98,7 @@ export async function setUp(options: Options): Promise<Bench> {
   return bench;
 }
 
-export function engineEnv(bench: Bench, port: number): Record<string, string> {
+export function engineEnv(bench: Bench, port: number, traceGc = false): Record<string, string> {
   const { options } = bench;
   const env: Record<string, string> = {
     DATABASE_URL: bench.dbUrl,
@@ -115,28 +116,44 @@ export function engineEnv(bench: Bench, port: number): Record<string, string> {
     SSE_MAX_CONNECTIONS_PER_CLIENT: '10000',
   };
   if (options.batchSize !== null) env.BATCH_SIZE = String(options.batchSize);
-  return { ...env, ...profileEnv(options) };
+  return { ...env, ...hookEnv(options, traceGc) };
 }
 
-/** With --profile, every process of the engine and of the references writes a V8 CPU profile on exit. */
-export function profileEnv(options: Options): Record<string, string> {
-  if (!options.profile) return {};
-  mkdirSync(PROFILE_DIR, { recursive: true });
-  const hook = join(BENCH_DIR, 'src/profiling/cpu-profile.mjs');
+const CPU_PROFILE_HOOK = join(BENCH_DIR, 'src/profiling/cpu-profile.mjs');
+const TRACE_GC_HOOK = join(BENCH_DIR, 'src/profiling/trace-gc.mjs');
+
+/**
+ * The bench's hooks, loaded into every process of the engine or of a reference: with --profile,
+ * each writes a V8 CPU profile on exit; with traceGc (the gateway scenario only), the server
+ * workers print their GCs and heap size for the allocation figures (see gc-trace.ts).
+ */
+export function hookEnv(options: Options, traceGc = false): Record<string, string> {
+  const hooks = [...(options.profile ? [CPU_PROFILE_HOOK] : []), ...(traceGc ? [TRACE_GC_HOOK] : [])];
+  if (hooks.length === 0) return {};
+  if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });
   return {
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(),
-    BENCH_PROFILE_DIR: PROFILE_DIR,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...hooks.map((hook) => `--import=${hook}`)].join(' ').trim(),
+    ...(options.profile ? { BENCH_PROFILE_DIR: PROFILE_DIR } : {}),
   };
 }
 
-/** The real engine, as `npm start` runs it, started on first use. */
-export async function engine(bench: Bench): Promise<Stack> {
-  if (bench.stack !== null) return bench.stack;
+/**
+ * The real engine, as `npm start` runs it, started on first use. With a meter, its server workers
+ * trace their GCs into it (an engine started without one is stopped first, and the caller stops
+ * this one when done, so no other scenario runs on a traced engine).
+ */
+export async function engine(bench: Bench, meter?: AllocationMeter): Promise<Stack> {
+  if (bench.stack !== null && meter === undefined) return bench.stack;
+  if (bench.stack !== null) await stopEngine(bench);
   const port = await freePort();
   log(
-    `starting the engine (apps/launcher/src/start.ts): ${bench.options.workers} gateway workers, ${bench.options.consumers} consumers, ${bench.options.shards} shards, port ${port}`,
+    `starting the engine (apps/launcher/src/start.ts): ${bench.options.workers} gateway workers, ${bench.options.consumers} consumers, ${bench.options.shards} shards, port ${port}${meter === undefined ? '' : ', GCs traced'}`,
   );
-  bench.stack = await startStack({ repoRoot: REPO_ROOT, env: engineEnv(bench, port) });
+  bench.stack = await startStack({
+    repoRoot: REPO_ROOT,
+    env: engineEnv(bench, port, meter !== undefined),
+    ...(meter === undefined ? {} : { onStdoutLine: (line: string) => meter.take(line) }),
+  });
   bench.roles.set(bench.stack.url, 'gateway');
   await waitForShardOwners(bench);
   log(
@@ -170,19 +187,36 @@ export async function waitForShardOwners(bench: Bench, timeoutMs = 30_000): Prom
   }
 }
 
+/** Stops the engine, so the next scenario that needs one starts it afresh. */
+export async function stopEngine(bench: Bench): Promise<void> {
+  const stack = bench.stack;
+  if (stack === null) return;
+  bench.stack = null;
+  bench.roles.delete(stack.url);
+  log('stopping the engine');
+  await stack.stop().catch((error: unknown) => log(`engine did not stop cleanly: ${String(error)}`));
+}
+
+/** A reference server; with a meter, its workers trace their GCs into it (see gc-trace.ts). */
 export async function referenceServer(
   bench: Bench,
   script: 'bare-server.ts' | 'sync-server.ts',
   env: Record<string, string> = {},
+  meter?: AllocationMeter,
 ): Promise<ServerHandle> {
   const port = await freePort();
-  const server = await startServer(join(BENCH_DIR, 'src/servers', script), {
-    PORT: String(port),
-    WORKERS: String(bench.options.workers),
-    DATABASE_URL: bench.dbUrl,
-    ...profileEnv(bench.options),
-    ...env,
-  });
+  const server = await startServer(
+    join(BENCH_DIR, 'src/servers', script),
+    {
+      PORT: String(port),
+      WORKERS: String(bench.options.workers),
+      DATABASE_URL: bench.dbUrl,
+      ...hookEnv(bench.options, meter !== undefined),
+      ...env,
+    },
+    30_000,
+    meter === undefined ? undefined : (line) => meter.take(line),
+  );
   bench.servers.add(server);
   bench.roles.set(server.url, script === 'bare-server.ts' ? 'bare' : 'sync');
   return server;
@@ -207,10 +241,7 @@ async function deleteKeys(redis: RedisClient, prefix: string): Promise<number> {
 export async function tearDown(bench: Bench): Promise<void> {
   bench.rss.stop();
   for (const server of [...bench.servers]) await stopServer(bench, server).catch(() => {});
-  if (bench.stack !== null) {
-    log('stopping the engine');
-    await bench.stack.stop().catch((error: unknown) => log(`engine did not stop cleanly: ${String(error)}`));
-  }
+  await stopEngine(bench);
   await bench.client.close();
   if (bench.options.keep) {
     log(`kept database ${bench.dbName} and Redis keys ${bench.layout.prefix}*`);

@@ -15,6 +15,7 @@ import {
   measureBare,
   measureSync,
   runBurst,
+  runGateway,
   runSniping,
   runSpread,
   runSustained,
@@ -69,6 +70,9 @@ try {
   // buyers are deliberately not all able to pay.
   if (needs.bareFirst) await measureBare(bench, results, 'before');
   if (needs.syncHot) await measureSync(bench, results, 'hot');
+  // Paired trials against a bare hono of its own, on an engine of its own (its GCs traced),
+  // stopped before burst starts a fresh one.
+  if (wants.has('gateway')) await runGateway(bench, results);
   if (wants.has('burst')) await runBurst(bench, results);
   // Sniping measures its synchronous English reference itself, right before its own run, with
   // buyers of its own; uniform bids as the shared buyers, before spread tops them all up.

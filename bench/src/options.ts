@@ -1,4 +1,13 @@
-export const SCENARIOS = ['references', 'burst', 'sniping', 'uniform', 'watchers', 'spread', 'sustained'] as const;
+export const SCENARIOS = [
+  'references',
+  'gateway',
+  'burst',
+  'sniping',
+  'uniform',
+  'watchers',
+  'spread',
+  'sustained',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -30,7 +39,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: npm run bench [-- <scenario...|all>] [options]
-scenarios: references, burst, sniping, uniform, watchers, spread, sustained (default: all)
+scenarios: references, gateway, burst, sniping, uniform, watchers, spread, sustained (default: all)
 options:
   --keep                 keep the run's database and Redis keys
   --workers N            gateway processes, and the reference servers' (default 2)

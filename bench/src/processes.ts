@@ -6,6 +6,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { isMessage } from '@dutch/runtime';
 
 /** Direct children of a process, from /proc/<pid>/task/<tid>/children (every thread). */
@@ -43,6 +44,17 @@ export function commandLine(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** Calls onLine for every complete line of a stream. */
+export function readLines(stream: Readable, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
 }
 
 /** Resident set size in bytes (VmRSS), or null when the process is gone. */
@@ -177,7 +189,12 @@ export interface StackOptions {
   readonly repoRoot: string;
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Every line the engine's processes print on stdout (they share the launcher's); true when it took the line. */
+  readonly onStdoutLine?: (line: string) => boolean;
 }
+
+/** What the engine printed last, for the error when it does not start. */
+const KEPT_OUTPUT = 64 * 1024;
 
 /**
  * `node --import tsx apps/launcher/src/start.ts`, as `npm start` runs it; resolves once it says
@@ -191,13 +208,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
-  launcher.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
+  const keep = (chunk: string) => {
+    out = (out + chunk).slice(-KEPT_OUTPUT);
+  };
+  if (launcher.stdout !== null) {
+    const { onStdoutLine } = options;
+    if (onStdoutLine === undefined) launcher.stdout.on('data', (chunk) => keep(String(chunk)));
+    else readLines(launcher.stdout, (line) => onStdoutLine(line) || keep(`${line}\n`));
+  }
   const warnings = new Map<string, number>();
   let partial = '';
   launcher.stderr?.on('data', (chunk) => {
-    out += chunk;
+    keep(String(chunk));
     partial += chunk;
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
@@ -246,17 +268,24 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
-/** Forks a bench reference server (a node:cluster primary) and waits for it to listen. */
+/**
+ * Forks a bench reference server (a node:cluster primary) and waits for it to listen. Its stdout
+ * is the bench's, or, with onStdoutLine, goes line by line to it (and on to the bench's stdout
+ * when it returns false).
+ */
 export async function startServer(
   script: string,
   env: Readonly<Record<string, string>>,
   timeoutMs = 30_000,
+  onStdoutLine?: (line: string) => boolean,
 ): Promise<ServerHandle> {
   const child = fork(script, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', onStdoutLine === undefined ? 'inherit' : 'pipe', 'inherit', 'ipc'],
   });
+  if (onStdoutLine !== undefined && child.stdout !== null)
+    readLines(child.stdout, (line) => onStdoutLine(line) || process.stdout.write(`${line}\n`));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs);
     child.on('message', (message: { type?: string; port?: number }) => {

@@ -2,6 +2,7 @@
  * The markdown report: one function per section, in the order they are read.
  */
 import { div, mark, mb, ms, n0, table, x } from './report-format.ts';
+import { writeGatewayTrials } from './report-gateway.ts';
 import { writeCpu, writeRuns } from './report-runs.ts';
 import { memoryRowsV2, writeVersion2 } from './report-v2.ts';
 import { memoryRowsV3, writeVersion3 } from './report-v3.ts';
@@ -115,6 +116,7 @@ function writeMemoryRow(label: string, m: MemoryFigures): string[] {
 
 function writeMemory(r: RunResults): string[] {
   const rows = [
+    ...(r.gateway ? [writeMemoryRow('gateway (paired trials)', r.gateway.memory)] : []),
     ...(r.burst ? [writeMemoryRow('burst', r.burst.memory)] : []),
     ...(r.spread ? [writeMemoryRow('spread', r.spread.memory)] : []),
     ...(r.sustained ? [writeMemoryRow('sustained', r.sustained.memory)] : []),
@@ -141,6 +143,7 @@ export function markdown(r: RunResults): string {
   return [
     ...writeIntro(r),
     ...writeTargets(r),
+    ...writeGatewayTrials(r),
     ...writeRuns(r),
     ...writeCpu(r),
     ...writeSettlement(r),

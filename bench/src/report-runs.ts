@@ -3,6 +3,7 @@
  */
 import type { RunFigures } from './phases.ts';
 import { div, ms, n0, table, x } from './report-format.ts';
+import { listGatewayRuns } from './report-gateway.ts';
 import { ceilingPerCore, ceilingRps, perCore } from './report-targets.ts';
 import type { RunResults } from './results.ts';
 
@@ -70,6 +71,7 @@ function listRuns(r: RunResults): [string, RunFigures | undefined][] {
   if (bareAfter) runs.push(['(a) bare hono again, after the engine runs', bareAfter]);
   if (syncHot) runs.push(['(b) synchronous, one hot auction (200/409)', syncHot.run]);
   if (syncSpread) runs.push([`(b) synchronous, ${syncSpread.auctions} auctions (200/409)`, syncSpread.run]);
+  runs.push(...listGatewayRuns(r));
   if (r.burst) {
     runs.push(['burst, settlement held: max (all 202)', r.burst.backlog.max]);
     runs.push(['burst, settlement held: fixed rate (all 202)', r.burst.backlog.fixed]);
@@ -117,6 +119,7 @@ export function writeCpu(r: RunResults): string[] {
     ['(a) bare hono, again', r.references.bareAfter],
     ['(b) synchronous, hot', r.references.syncHot?.run],
     ['(b) synchronous, spread', r.references.syncSpread?.run],
+    ...listGatewayRuns(r),
     ['burst, settlement held: max', r.burst?.backlog.max],
     ['burst, settlement held: fixed rate', r.burst?.backlog.fixed],
     ['burst, live consumers: max', r.burst?.moment.max],

@@ -1,3 +1,4 @@
+import type { TraceHealth } from './gc-trace.ts';
 import type { RunFigures } from './phases.ts';
 import type { PeakRss } from './processes.ts';
 import type { Summary } from './stats.ts';
@@ -62,6 +63,46 @@ export interface BurstFigures {
   };
   readonly memory: MemoryFigures;
   readonly timelines: { readonly moment: Timeline; readonly backlog: Timeline };
+  readonly engineWarnings: Readonly<Record<string, number>>;
+}
+
+/** One side of a paired trial: its run, and what the server's own processes spent per request. */
+export interface GatewaySide {
+  readonly run: RunFigures;
+  /** 2xx answers per second (bare hono answers every request 202). */
+  readonly acceptedPerSecond: number;
+  /** Cores the server's own processes used: the gateway workers, or the bare server. */
+  readonly serverCores: number | null;
+  /** serverCores × seconds / answers. */
+  readonly cpuMicrosPerRequest: number | null;
+  /** V8 heap bytes the server's workers allocated per answer (see gc-trace.ts); null when not measured. */
+  readonly bytesPerRequest: number | null;
+}
+
+/** Bare hono and the gateway, one run each, back to back (see gateway-trials.ts). */
+export interface GatewayTrial {
+  readonly trial: number;
+  readonly order: 'bare first' | 'gateway first';
+  readonly bare: GatewaySide;
+  readonly gateway: GatewaySide;
+  /** Gateway accepted bids/s ÷ bare hono answers/s. */
+  readonly ratio: number;
+  /** The same per core each server used. */
+  readonly perCoreRatio: number | null;
+  /** Gateway p99 ÷ bare hono p99. */
+  readonly p99Ratio: number;
+  readonly met: { readonly rate: boolean; readonly p99: boolean; readonly both: boolean };
+}
+
+/** The gateway scenario (issue 14): paired trials against bare hono, settlement held. */
+export interface GatewayFigures {
+  readonly trials: readonly GatewayTrial[];
+  /** 202s over every gateway run (the held backlog verified afterwards). */
+  readonly accepted: number;
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** What the GC trace behind the allocation figures looked like (see gc-trace.ts). */
+  readonly gcTrace: TraceHealth;
+  readonly memory: MemoryFigures;
   readonly engineWarnings: Readonly<Record<string, number>>;
 }
 
@@ -205,6 +246,7 @@ export interface RunResults {
     syncSpread?: SyncFigures;
     syncEnglish?: SyncEnglishFigures;
   };
+  gateway?: GatewayFigures;
   burst?: BurstFigures;
   spread?: SpreadFigures;
   sustained?: SustainedFigures;

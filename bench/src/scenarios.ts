@@ -18,6 +18,7 @@ import {
 } from './scenario-shared.ts';
 
 export { runBurst } from './scenario-burst.ts';
+export { runGateway } from './scenario-gateway.ts';
 export { measureBare, measureSync } from './scenario-references.ts';
 export { runSniping } from './scenario-sniping.ts';
 export { runSustained } from './scenario-sustained.ts';
