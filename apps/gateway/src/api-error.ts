@@ -52,7 +52,7 @@ const STATUS_OF: Readonly<Record<ApiError['code'], ContentfulStatusCode>> = {
   BID_TOO_LOW: 409,
 };
 
-function statusOf(code: ApiError['code']): ContentfulStatusCode {
+export function statusOf(code: ApiError['code']): ContentfulStatusCode {
   return STATUS_OF[code];
 }
 

@@ -1,6 +1,6 @@
 import type { Notification } from '@dutch/contract';
 import { type Db, findAuction, findMemberBalance, findNotificationsAfter, type Sql } from '@dutch/db';
-import { defineQueueBid, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
+import { defineScripts, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
@@ -9,14 +9,18 @@ import { errorBody, handleError } from './api-error.ts';
 import type { AppContext } from './app-context.ts';
 import { PointsBounds } from './auth/points-bounds.ts';
 import { TokenCache } from './auth/token-cache.ts';
+import { BidBatcher, bidTimedOut } from './bids/bid-batcher.ts';
+import type { BidPathDeps } from './bids/place-bid.ts';
 import { RateLimiter } from './bids/rate-limiter.ts';
 import { AuctionCache } from './cache/auction-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import type { HonoEnv } from './hono-env.ts';
 import { limitBody } from './http/body-limit.ts';
 import { requestTimeout } from './http/deadline.ts';
+import { DeadlineSweep } from './http/deadline-sweep.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './http/metrics.ts';
 import { observe } from './http/observe.ts';
+import { RequestSummary } from './http/request-summary.ts';
 import { validationHook } from './http/validation.ts';
 import { OpenConnections } from './live/connections.ts';
 import { EventHub } from './live/event-hub.ts';
@@ -24,6 +28,7 @@ import { LiveFeeds } from './live/feeds.ts';
 import { MemberFeeds } from './live/member-feeds.ts';
 import { auctionRoutes } from './routes/auctions.ts';
 import { bidBoardRoutes } from './routes/bid-board.ts';
+import { BID_ROUTE, bidFastPath } from './routes/bid-fast-path.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -40,6 +45,12 @@ export interface AppDeps {
   readonly config: GatewayConfig;
   readonly db: Db;
   readonly sql: Sql;
+  /**
+   * A pool for the reads that lock a member's row `for share` only to wait for a credit being
+   * written (tokens with their points bound, refusals confirmed): opened with asyncCommit, as
+   * those reads write nothing. Defaults to `db`.
+   */
+  readonly lockingReads?: Db;
   readonly redis: RedisClient;
   /** A connection of its own for the events subscription (a subscribed connection does nothing else). */
   readonly subscriber: RedisClient;
@@ -69,6 +80,10 @@ interface Parts {
   readonly feeds: LiveFeeds;
   readonly members: MemberFeeds<Notification>;
   readonly connections: OpenConnections;
+  /** The bid path's dependencies, shared by the bid route and its fast path. */
+  readonly bids: BidPathDeps;
+  /** What the bid fast path keeps across requests, closed with the app. */
+  readonly fastPath: { readonly deadlines: DeadlineSweep; readonly summary: RequestSummary | null };
 }
 
 export function createApp(deps: AppDeps): Gateway {
@@ -76,8 +91,10 @@ export function createApp(deps: AppDeps): Gateway {
   const { context, hub, feeds, connections } = parts;
   listenToEvents(parts);
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  // Ahead of every middleware: what it cannot take it hands down the chain (see bid-fast-path.ts).
+  if (context.config.bidFastPath) app.post(BID_ROUTE, bidFastPath({ context, bids: parts.bids, ...parts.fastPath }));
   useMiddleware(app, context);
-  mountRoutes(app, context, connections);
+  mountRoutes(app, parts);
   deps.extraRoutes?.(app);
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError(context.logger));
@@ -96,6 +113,11 @@ export function createApp(deps: AppDeps): Gateway {
     },
     async close() {
       clearInterval(sweep);
+      parts.fastPath.deadlines.close();
+      parts.fastPath.summary?.close();
+      // Bids a moment from their reply get it, before the caller closes the Redis connection.
+      await parts.bids.batcher.drain();
+      parts.bids.batcher.close();
       connections.closeAll();
       feeds.close();
       parts.members.close();
@@ -112,9 +134,10 @@ function createParts(deps: AppDeps): Parts {
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const auctions = new AuctionCache(deps.sql, clock);
   const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
+  const lockingReads = deps.lockingReads ?? deps.db;
   const points = new PointsBounds(
     () => hub.isSubscribed(),
-    (memberId) => findMemberBalance(deps.db, memberId),
+    (memberId) => findMemberBalance(lockingReads, memberId),
   );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
@@ -126,7 +149,7 @@ function createParts(deps: AppDeps): Parts {
     logger,
     metrics,
   );
-  defineQueueBid(deps.redis);
+  defineScripts(deps.redis);
 
   const context: AppContext = {
     config,
@@ -137,7 +160,7 @@ function createParts(deps: AppDeps): Parts {
     clock,
     logger,
     auctions,
-    tokens: new TokenCache(deps.db, clock, points),
+    tokens: new TokenCache(lockingReads, clock, points),
     points,
     feeds,
     memberFeeds: members,
@@ -145,7 +168,22 @@ function createParts(deps: AppDeps): Parts {
     metrics,
     collectMetrics: deps.collectMetrics ?? (() => metrics.registry.metrics()),
   };
-  return { context, hub, feeds, members, connections: new OpenConnections() };
+  const bids: BidPathDeps = {
+    redis: deps.redis,
+    layout,
+    auctions,
+    limiter: context.limiter,
+    points,
+    clock,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    cluster: config.redisClusterNodes !== null,
+    batcher: new BidBatcher(deps.redis, layout, { timeoutMs: config.requestTimeoutMs }),
+  };
+  const fastPath = {
+    deadlines: new DeadlineSweep(config.requestTimeoutMs, bidTimedOut),
+    summary: config.logRequests ? new RequestSummary(logger, BID_ROUTE) : null,
+  };
+  return { context, hub, feeds, members, connections: new OpenConnections(), bids, fastPath };
 }
 
 const toId = (id: string | null) => (id === null ? null : Number(id));
@@ -196,7 +234,7 @@ function useMiddleware(app: OpenAPIHono<HonoEnv>, { config, logger, metrics }: A
   );
 }
 
-function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections: OpenConnections): void {
+function mountRoutes(app: OpenAPIHono<HonoEnv>, { context, connections, bids }: Parts): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -205,7 +243,7 @@ function mountRoutes(app: OpenAPIHono<HonoEnv>, context: AppContext, connections
   app.route('/', opsRoutes(context));
   app.route('/members', memberRoutes(context));
   app.route('/auctions', auctionRoutes(context));
-  app.route('/auctions', bidRoutes(context));
+  app.route('/auctions', bidRoutes(context, bids));
   app.route('/auctions', bidBoardRoutes(context));
   app.route('/auctions', watchRoutes(context));
   app.route('/auctions', eventRoutes(context, connections));

@@ -32,12 +32,16 @@ interface Batch {
   readonly waiters: readonly Waiter[];
   settled: boolean;
   timer?: NodeJS.Timeout;
+  /** Resolves once settled, however (drain() waits on it). */
+  readonly done: Promise<void>;
+  onSettled(): void;
 }
 
 const RETRY_WITH_KEY =
   'Retry it with the same Idempotency-Key: if it was queued the retry gets its first answer, if not it is queued now.';
 
-const timedOut = () =>
+/** Also the bid fast path's answer when a bid waits too long: the same honest words, whichever fires first. */
+export const bidTimedOut = () =>
   new ApiError(
     'SERVICE_UNAVAILABLE',
     `The bid queue did not answer in time; the bid may still have been queued. ${RETRY_WITH_KEY}`,
@@ -95,6 +99,17 @@ export class BidBatcher {
     });
   }
 
+  /**
+   * For a clean stop: sends what is collecting at once and waits until every batch in flight is
+   * answered (each bounded by its timer), so bids a moment from their reply get it rather than a
+   * 503. queue() goes on working meanwhile; close() after it.
+   */
+  async drain(): Promise<void> {
+    if (this.flush !== null) clearImmediate(this.flush);
+    this.flushAll();
+    await Promise.all([...this.inFlight].map((batch) => batch.done));
+  }
+
   /** Fails every bid still waiting (503), sent or not; later queue() calls fail at once. */
   close(): void {
     this.state = 'closed';
@@ -112,8 +127,15 @@ export class BidBatcher {
   }
 
   private send(shard: number, waiters: readonly Waiter[]): void {
-    const batch: Batch = { waiters, settled: false };
-    batch.timer = setTimeout(() => this.settle(batch, (waiter) => waiter.reject(timedOut())), this.options.timeoutMs);
+    let onSettled = () => {};
+    const done = new Promise<void>((resolve) => {
+      onSettled = resolve;
+    });
+    const batch: Batch = { waiters, settled: false, done, onSettled };
+    batch.timer = setTimeout(
+      () => this.settle(batch, (waiter) => waiter.reject(bidTimedOut())),
+      this.options.timeoutMs,
+    );
     this.inFlight.add(batch);
     const shardKeys = {
       stream: streamKey(this.layout, shard),
@@ -136,6 +158,7 @@ export class BidBatcher {
     clearTimeout(batch.timer);
     this.inFlight.delete(batch);
     batch.waiters.forEach(each);
+    batch.onSettled();
   }
 }
 

@@ -5,12 +5,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { ApiError } from '../api-error.ts';
 import type { PointsBounds } from '../auth/points-bounds.ts';
 import type { AuctionCache, CachedDutch } from '../cache/auction-cache.ts';
-import { answerRefusal, claimOf, claimOnCluster, type KeyDeps, keysOf, takeAllowance } from './bid-keys.ts';
+import { answerRefusal, claimOf, claimOnCluster, keysOf, takeAllowance } from './bid-keys.ts';
 import { checkPayable } from './check-payable.ts';
-import { enqueueBid, idempotencyOf } from './enqueue-bid.ts';
+import { type EnqueueDeps, enqueueBid, idempotencyOf } from './enqueue-bid.ts';
 import { placeEnglishBid } from './place-english-bid.ts';
 
-export interface BidPathDeps extends KeyDeps {
+export interface BidPathDeps extends EnqueueDeps {
   readonly auctions: AuctionCache;
   /** Upper bounds of buyers' points: a bid even the bound cannot pay is refused before the queue. */
   readonly points?: PointsBounds;

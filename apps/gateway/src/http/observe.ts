@@ -6,6 +6,11 @@ import type { GatewayMetrics } from './metrics.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The client's X-Request-Id when it is sane (to follow a request across systems), else a new one. */
+export function requestIdOf(incoming: string | undefined): string {
+  return incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
 /**
  * Request id (kept from X-Request-Id when sane), metrics by route pattern, and one
  * structured log line per request. Authorization headers and tokens are never logged.
@@ -13,8 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function observe(metrics: GatewayMetrics, logger: Logger, logRequests: boolean) {
   return createMiddleware<HonoEnv>(async (c, next) => {
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     // Set before the response exists: a header added afterwards makes @hono/node-server rebuild
     // the response off its fast path (about a tenth of a bid's CPU).

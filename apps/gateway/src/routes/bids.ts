@@ -4,22 +4,12 @@ import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../api-error.ts';
 import { type AppContext, memberIdOf } from '../app-context.ts';
 import { requireMember } from '../auth/authenticate.ts';
-import { placeBid } from '../bids/place-bid.ts';
+import { type BidPathDeps, placeBid } from '../bids/place-bid.ts';
 import { bearer, json, jsonResponse, router } from './router.ts';
 
-/** The bid route, mounted under /auctions. */
-export function bidRoutes(ctx: AppContext) {
+/** The bid route, mounted under /auctions: the definition of POST /bids (see bid-fast-path.ts for its shortcut). */
+export function bidRoutes(ctx: AppContext, deps: BidPathDeps) {
   const app = router();
-  const deps = {
-    redis: ctx.redis,
-    layout: ctx.layout,
-    auctions: ctx.auctions,
-    limiter: ctx.limiter,
-    points: ctx.points,
-    clock: ctx.clock,
-    idempotencyTtlSeconds: ctx.config.idempotencyTtlSeconds,
-    cluster: ctx.config.redisClusterNodes !== null,
-  };
 
   app.openapi(
     createRoute({
