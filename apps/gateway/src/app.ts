@@ -1,5 +1,5 @@
 import type { Notification } from '@dutch/contract';
-import { type Db, findAuction, findMemberBalance, findNotificationsAfter, type Sql } from '@dutch/db';
+import { type Db, findAuction, findMemberBalances, findNotificationsAfter, type Sql } from '@dutch/db';
 import { defineScripts, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import pino, { type Logger } from 'pino';
 import { errorBody, handleError } from './api-error.ts';
 import type { AppContext } from './app-context.ts';
+import { batchBalanceReads } from './auth/balance-reads.ts';
 import { PointsBounds } from './auth/points-bounds.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { BidBatcher, bidTimedOut } from './bids/bid-batcher.ts';
@@ -137,7 +138,7 @@ function createParts(deps: AppDeps): Parts {
   const lockingReads = deps.lockingReads ?? deps.db;
   const points = new PointsBounds(
     () => hub.isSubscribed(),
-    (memberId) => findMemberBalance(lockingReads, memberId),
+    batchBalanceReads((memberIds) => findMemberBalances(lockingReads, memberIds)),
   );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);

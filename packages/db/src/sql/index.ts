@@ -14,7 +14,7 @@ export * from './find-due-closes.ts';
 export * from './find-keyed-receipts.ts';
 export * from './find-latest-notification-id.ts';
 export * from './find-member.ts';
-export * from './find-member-balance.ts';
+export * from './find-member-balances.ts';
 export * from './find-notification-page.ts';
 export * from './find-notifications-after.ts';
 export * from './find-purchased-receipts.ts';
