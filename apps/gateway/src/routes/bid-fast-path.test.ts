@@ -103,7 +103,8 @@ async function play(side: Side): Promise<unknown[]> {
   // Twice: the first pass warms the caches (tokens, auctions), the second is what the fast path serves.
   for (const pass of [1, 2])
     for (const [path, options] of script(m)) {
-      const headers = pass === 2 && options.headers?.['idempotency-key'] === 'a' ? { 'idempotency-key': 'b' } : {};
+      const headers: Record<string, string> =
+        pass === 2 && options.headers?.['idempotency-key'] === 'a' ? { 'idempotency-key': 'b' } : {};
       answers.push(
         comparable(await side.t.request('POST', path, { ...options, headers: { ...options.headers, ...headers } })),
       );
