@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { countTrials, orderOf, pairTrial, sideOf, trialsNeeded } from './gateway-trials.ts';
-import type { RunFigures } from './phases.ts';
+import { runFigures } from './report-fixtures.test-util.ts';
 
-/** A run of `seconds` with `ok` 202s and `refused` 409s, its p99 given. */
-function run(ok: number, p99: number, refused = 0, seconds = 10): RunFigures {
-  const responses = ok + refused;
-  return {
-    name: 'run',
-    connections: 100,
-    seconds,
-    sent: responses,
-    responses,
-    rps: responses / seconds,
-    statuses: refused === 0 ? { '202': ok } : { '202': ok, '409': refused },
-    codes: refused === 0 ? {} : { INSUFFICIENT_POINTS: refused },
-    transportErrors: 0,
-    timeouts: 0,
-    latencyMs: { count: responses, min: 1, mean: p99 / 3, p50: p99 / 4, p90: p99 / 2, p99, p999: p99, max: p99 },
-    schedule: null,
-    histogram: [],
-    cpu: null,
-  };
-}
+/** A run of 10 s with `ok` 202s and `refused` 409s, its p99 given. */
+const run = (ok: number, p99: number, refused = 0) => runFigures({ ok, p99, refused });
 
 const bare = (rps: number, p99: number) => sideOf(run(rps * 10, p99), 1.6, null);
 const gateway = (bidsPerSecond: number, p99: number) => sideOf(run(bidsPerSecond * 10, p99), 1.2, null);

@@ -217,18 +217,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     else readLines(launcher.stdout, (line) => onStdoutLine(line) || keep(`${line}\n`));
   }
   const warnings = new Map<string, number>();
-  let partial = '';
-  launcher.stderr?.on('data', (chunk) => {
-    keep(String(chunk));
-    partial += chunk;
-    const lines = partial.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim() === '' || line.startsWith('    at ')) continue;
+  if (launcher.stderr !== null)
+    readLines(launcher.stderr, (line) => {
+      keep(`${line}\n`);
+      if (line.trim() === '' || line.startsWith('    at ')) return;
       const key = warningKey(line);
       warnings.set(key, (warnings.get(key) ?? 0) + 1);
-    }
-  });
+    });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`the engine did not start within ${options.timeoutMs ?? 60_000} ms:\n${out}`)),

@@ -1,60 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pairTrial, sideOf } from './gateway-trials.ts';
-import type { RunFigures } from './phases.ts';
 import { markdown, printTargets, targetsOf } from './report.ts';
+import { resultsOf, runFigures } from './report-fixtures.test-util.ts';
 import type { GatewayFigures, RunResults } from './results.ts';
-
-function run(name: string, ok: number, refused: number, p99: number, cpu: Record<string, number>): RunFigures {
-  const responses = ok + refused;
-  return {
-    name,
-    connections: 100,
-    seconds: 10,
-    sent: responses,
-    responses,
-    rps: responses / 10,
-    statuses: refused === 0 ? { '202': ok } : { '202': ok, '409': refused },
-    codes: refused === 0 ? {} : { INSUFFICIENT_POINTS: refused },
-    transportErrors: 0,
-    timeouts: 0,
-    latencyMs: { count: responses, min: 1, mean: p99 / 3, p50: p99 / 4, p90: p99 / 2, p99, p999: p99, max: p99 },
-    schedule: null,
-    histogram: [],
-    cpu,
-  };
-}
 
 /** Bare hono at 10,000/s (p99 20 ms, 15 KB allocated per request) on 1.6 cores; the gateway's bids/s and p99 as given, on 1.2 cores. */
 function trial(n: number, bidsPerSecond: number, p99: number) {
   const idle = 0.01;
-  const bare = run('bare', 100_000, 0, 20, { 'reference (bare)': 1.6, 'gateway workers': idle });
-  const gateway = run('gateway', bidsPerSecond * 10, 1_000, p99, { 'gateway workers': 1.2, 'reference (bare)': idle });
+  const bare = runFigures({
+    name: 'bare',
+    ok: 100_000,
+    p99: 20,
+    cpu: { 'reference (bare)': 1.6, 'gateway workers': idle },
+  });
+  const gateway = runFigures({
+    name: 'gateway',
+    ok: bidsPerSecond * 10,
+    refused: 1_000,
+    p99,
+    cpu: { 'gateway workers': 1.2, 'reference (bare)': idle },
+  });
   return pairTrial(n, sideOf(bare, 1.6, 15 * 1024 * 100_000), sideOf(gateway, 1.2, null));
 }
 
-function results(gateway: GatewayFigures): RunResults {
-  const r: RunResults = {
-    startedAt: '2030-01-01T12:00:00.000Z',
-    finishedAt: '2030-01-01T12:02:00.000Z',
-    machine: { cpus: 2, node: '20.20.2', loadAverage: [1, 1, 1] },
-    settings: {
-      workers: 2,
-      consumers: 2,
-      shards: 8,
-      connections: 100,
-      seconds: 10,
-      fixedRateShare: 0.7,
-      scenarios: ['gateway'],
-    },
-    references: {},
-    gateway,
-    verification: [],
-    targets: [],
-  };
-  r.targets = targetsOf(r);
-  return r;
-}
+const results = (gateway: GatewayFigures): RunResults => resultsOf('gateway', { gateway });
 
 const figures = (trials: GatewayFigures['trials']): GatewayFigures => ({
   trials,

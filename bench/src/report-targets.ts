@@ -11,11 +11,16 @@ import { listVersion2Targets } from './report-v2.ts';
 import { listVersion3Targets } from './report-v3.ts';
 import type { BurstFigures, RunResults, Target } from './results.ts';
 
-/** The HTTP ceiling: the mean of the bare-hono runs before and after the engine's (one, if only one ran). */
-export function ceilingRps(r: RunResults): number | undefined {
-  const runs = [r.references.bare, r.references.bareAfter].filter((run) => run !== undefined);
-  return runs.length === 0 ? undefined : runs.reduce((n, run) => n + run.rps, 0) / runs.length;
+/** A figure of the bare-hono runs before and after the engine's, averaged (one, if only one ran or measured it). */
+function meanOverBare(r: RunResults, figure: (run: RunFigures) => number | null): number | undefined {
+  const values = [r.references.bare, r.references.bareAfter]
+    .map((run) => (run === undefined ? null : figure(run)))
+    .filter((v): v is number => v !== null);
+  return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
 }
+
+/** The HTTP ceiling: bare hono's answers per second. */
+export const ceilingRps = (r: RunResults) => meanOverBare(r, (run) => run.rps);
 
 function describeCeiling(r: RunResults): string {
   const ceiling = ceilingRps(r);
@@ -50,17 +55,10 @@ export function perCore(run: RunFigures | undefined, side: ServerSide = 'either'
   return cores === null ? null : run.rps / cores;
 }
 
-/** The mean p99 of the bare-hono runs before and after the engine's (one, if only one ran). */
-function ceilingP99(r: RunResults): number | undefined {
-  const runs = [r.references.bare, r.references.bareAfter].filter((run) => run !== undefined);
-  return runs.length === 0 ? undefined : runs.reduce((n, run) => n + run.latencyMs.p99, 0) / runs.length;
-}
+const ceilingP99 = (r: RunResults) => meanOverBare(r, (run) => run.latencyMs.p99);
 
-/** The bare ceiling per server core: the mean over the bare runs. */
-export function ceilingPerCore(r: RunResults): number | undefined {
-  const values = [perCore(r.references.bare), perCore(r.references.bareAfter)].filter((v): v is number => v !== null);
-  return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
-}
+/** The bare ceiling per server core. */
+export const ceilingPerCore = (r: RunResults) => meanOverBare(r, (run) => perCore(run));
 
 function listGatewayTargets(r: RunResults, burst: BurstFigures): Target[] {
   const accept = burst.backlog.max;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunFigures } from './phases.ts';
-import { markdown, targetsOf } from './report.ts';
+import { markdown } from './report.ts';
+import { resultsOf } from './report-fixtures.test-util.ts';
 import type { RunResults, WatchersFigures } from './results.ts';
 
 const summary = (p50: number, max: number) => ({
@@ -56,28 +57,7 @@ function watchers(overrides: Partial<WatchersFigures['alerts']> = {}, withinOneS
   };
 }
 
-function results(w: WatchersFigures): RunResults {
-  const r: RunResults = {
-    startedAt: '2030-01-01T12:00:00.000Z',
-    finishedAt: '2030-01-01T12:01:00.000Z',
-    machine: { cpus: 2, node: '24.0.0', loadAverage: [1, 1, 1] },
-    settings: {
-      workers: 2,
-      consumers: 2,
-      shards: 8,
-      connections: 100,
-      seconds: 10,
-      fixedRateShare: 0.7,
-      scenarios: ['watchers'],
-    },
-    references: {},
-    watchers: w,
-    verification: [],
-    targets: [],
-  };
-  r.targets = targetsOf(r);
-  return r;
-}
+const results = (watchers: WatchersFigures): RunResults => resultsOf('watchers', { watchers });
 
 describe("the report's watchers section", () => {
   it('shows the watches taken, the drop, the alerts stored and the streams', () => {
