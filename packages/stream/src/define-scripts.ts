@@ -1,7 +1,6 @@
 import { defineAppendClose } from './append-close-script.ts';
 import { defineRefundScripts } from './pending-receipt.ts';
-import { defineQueueBid } from './queue-bid-script.ts';
-import { defineQueueBids } from './queue-bids-script.ts';
+import { defineQueueBids } from './queue-bid-script.ts';
 import type { RedisClient } from './redis.ts';
 
 /**
@@ -12,7 +11,6 @@ import type { RedisClient } from './redis.ts';
  * ("pipeline[functionName] is not a function"), which the close drill met after restarts.
  */
 export function defineScripts(redis: RedisClient): RedisClient {
-  defineQueueBid(redis);
   defineQueueBids(redis);
   defineRefundScripts(redis);
   defineAppendClose(redis);

@@ -41,7 +41,7 @@ function countScriptCalls(client: RedisClient): number[] {
 }
 
 let receipts = 0;
-/** One bid of `shard`: its keys for BidBatcher.queue and QUEUE_BID's arguments. */
+/** One bid of `shard`: its keys for BidBatcher.queue and the bid script's arguments. */
 function bid(shard: number, mode: QueueMode = '0', key = `k${receipts + 1}`, target = layout) {
   receipts += 1;
   const keys = {
