@@ -48,8 +48,10 @@ export class PointsBounds {
 
   /**
    * Reads the member's points again, as a new load (credits published since it was issued count
-   * on top). Not shared between callers: a read issued before a charge committed would not see
-   * it. Resolves false when nothing could be read, and then nothing may be refused on the bound.
+   * on top). Never a read already in flight: one issued before a charge committed would not see
+   * it. Callers of one event-loop turn may share a read sent after all of them asked (app.ts
+   * batches them, auth/balance-reads.ts). Resolves false when nothing could be read, and then
+   * nothing may be refused on the bound.
    */
   async reload(memberId: string): Promise<boolean> {
     if (this.readBalance === null) return false;
