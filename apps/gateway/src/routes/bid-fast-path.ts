@@ -3,7 +3,7 @@ import { IDEMPOTENCY_KEY, MAX_BODY_BYTES } from '@dutch/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, errorBody, handleError, statusOf } from '../api-error.ts';
 import type { AppContext } from '../app-context.ts';
-import { bearerOf, parseToken, secretMatches } from '../auth/tokens.ts';
+import { credentialOf, verifiedMember } from '../auth/authenticate.ts';
 import { readBidBody } from '../bids/bid-body.ts';
 import { type BidPathDeps, placeBid } from '../bids/place-bid.ts';
 import type { HonoEnv } from '../hono-env.ts';
@@ -124,14 +124,6 @@ async function readFastBid(c: Context<HonoEnv>, { tokens, auctions }: AppContext
 
 /** The member of a token this gateway holds, live, whose secret matches; null for anything else. */
 function knownMemberOf(header: string | undefined, tokens: AppContext['tokens']): string | null {
-  const credential = bearerOf(header);
-  const parsed = credential === null ? null : parseToken(credential);
-  if (parsed === null) return null;
-  const token = tokens.peek(parsed.tokenId);
-  // Compared whatever the token, as memberOf() does: how long a request that falls through took
-  // says nothing about whether its token id exists.
-  const matches = secretMatches(parsed.secret, token?.secretHash ?? NO_SECRET);
-  return token === undefined || token === null || token.revoked || !matches ? null : token.memberId;
+  const credential = credentialOf(header);
+  return credential === null ? null : (verifiedMember(credential, tokens.peek(credential.tokenId))?.id ?? null);
 }
-
-const NO_SECRET = Buffer.alloc(32);
