@@ -1,5 +1,5 @@
 import type { Notification } from '@dutch/contract';
-import { type Db, findAuction, findMemberBalances, findNotificationsAfter, type Sql } from '@dutch/db';
+import { type Db, findAuction, findMemberBalances, findNotificationsAfter, findTokens, type Sql } from '@dutch/db';
 import { defineScripts, eventsChannel, type KeyLayout, type RedisClient } from '@dutch/stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import pino, { type Logger } from 'pino';
 import { errorBody, handleError } from './api-error.ts';
 import type { AppContext } from './app-context.ts';
-import { batchBalanceReads } from './auth/balance-reads.ts';
+import { batchReads } from './auth/batch-reads.ts';
 import { PointsBounds } from './auth/points-bounds.ts';
 import { TokenCache } from './auth/token-cache.ts';
 import { BidBatcher, bidTimedOut } from './bids/bid-batcher.ts';
@@ -47,11 +47,10 @@ export interface AppDeps {
   readonly db: Db;
   readonly sql: Sql;
   /**
-   * A pool for the reads that lock a member's row `for share` only to wait for a credit being
-   * written (tokens with their points bound, refusals confirmed): opened with asyncCommit, as
-   * those reads write nothing. Defaults to `db`.
+   * A pool of its own for the bid path's reads (tokens with their points bounds, refusals
+   * confirmed), so they never queue behind the slower reads of lists and pages. Defaults to `sql`.
    */
-  readonly lockingReads?: Db;
+  readonly bidPathReads?: Sql;
   readonly redis: RedisClient;
   /** A connection of its own for the events subscription (a subscribed connection does nothing else). */
   readonly subscriber: RedisClient;
@@ -135,10 +134,10 @@ function createParts(deps: AppDeps): Parts {
   const layout: KeyLayout = { prefix: config.keyPrefix, shards: config.shards };
   const auctions = new AuctionCache(deps.sql, clock);
   const hub = new EventHub(deps.subscriber, eventsChannel(layout), logger, () => auctions.clear());
-  const lockingReads = deps.lockingReads ?? deps.db;
+  const bidPathReads = deps.bidPathReads ?? deps.sql;
   const points = new PointsBounds(
     () => hub.isSubscribed(),
-    batchBalanceReads((memberIds) => findMemberBalances(lockingReads, memberIds)),
+    batchReads((memberIds) => findMemberBalances(bidPathReads, memberIds)),
   );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
@@ -161,7 +160,11 @@ function createParts(deps: AppDeps): Parts {
     clock,
     logger,
     auctions,
-    tokens: new TokenCache(lockingReads, clock, points),
+    tokens: new TokenCache(
+      batchReads((tokenIds) => findTokens(bidPathReads, tokenIds)),
+      clock,
+      points,
+    ),
     points,
     feeds,
     memberFeeds: members,

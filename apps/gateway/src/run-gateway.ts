@@ -36,12 +36,10 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     applicationName: `gateway ${process.pid}`,
     statementTimeoutMs: config.pgStatementTimeoutMs,
   });
-  // Tokens and points bounds are read `for share` on the bid path; their commits need not wait for the disk.
-  const lockingReads = createDb(config.databaseUrl, {
+  const bidPathReads = createDb(config.databaseUrl, {
     max: Math.max(2, Math.ceil(config.pgPoolSize / 2)),
     applicationName: `gateway ${process.pid} reads`,
     statementTimeoutMs: config.pgStatementTimeoutMs,
-    asyncCommit: true,
   });
   const target = { url: config.redisUrl, clusterNodes: config.redisClusterNodes };
   const redis = connectRedis(target);
@@ -55,7 +53,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
     config,
     db: db.db,
     sql: db.sql,
-    lockingReads: lockingReads.db,
+    bidPathReads: bidPathReads.sql,
     redis,
     subscriber,
     logger,
@@ -78,7 +76,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<void>
       logger.info({ signal }, 'gateway stopping');
       server.close();
       await gateway.close();
-      await Promise.allSettled([db.close(), lockingReads.close(), redis.quit()]);
+      await Promise.allSettled([db.close(), bidPathReads.close(), redis.quit()]);
     },
   });
 }

@@ -29,14 +29,6 @@ export interface DbOptions {
    * keeps it for ever: a connection whose session holds locks must not be recycled under them.
    */
   readonly maxLifetimeSeconds?: number | null;
-  /**
-   * synchronous_commit off: commits do not wait for the WAL to reach the disk. Only for a pool
-   * whose transactions write nothing that must survive a crash: reads `for share`, which take a
-   * row lock only to wait for writers (the lock is all their commit records, and a crash ends
-   * every lock anyway). Measured here: such a read costs Postgres about a sixth of the CPU and
-   * wall time without the flush.
-   */
-  readonly asyncCommit?: boolean;
 }
 
 /**
@@ -62,7 +54,6 @@ export function createDb(url: string, options: DbOptions = {}): DbClient {
     connection: {
       application_name: options.applicationName ?? 'dutch-auction',
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-      ...(options.asyncCommit ? { synchronous_commit: 'off' } : {}),
     },
   });
   const db = drizzle(sql, { schema });

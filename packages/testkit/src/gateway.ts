@@ -79,12 +79,12 @@ export async function startTestGateway(
     applicationName: 'test gateway',
     statementTimeoutMs: config.pgStatementTimeoutMs,
   });
-  const lockingReads = createDb(db.url, { max: 4, applicationName: 'test gateway reads', asyncCommit: true });
+  const bidPathReads = createDb(db.url, { max: 4, applicationName: 'test gateway reads' });
   const gateway = createApp({
     config,
     db: setup.wrapDb === undefined ? gatewayDb.db : setup.wrapDb(gatewayDb.db),
     sql: gatewayDb.sql,
-    lockingReads: lockingReads.db,
+    bidPathReads: bidPathReads.sql,
     redis,
     subscriber,
     clock,
@@ -166,7 +166,7 @@ export async function startTestGateway(
       await gateway.close();
       await deleteKeys(redis, layout.prefix);
       await redis.quit();
-      await Promise.all([gatewayDb.close(), lockingReads.close()]);
+      await Promise.all([gatewayDb.close(), bidPathReads.close()]);
       await db.drop();
     },
   };

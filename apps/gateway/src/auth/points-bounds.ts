@@ -5,30 +5,34 @@ export interface PointsLoad {
   readonly from: number;
 }
 
-/** Reads a member's free and held points from Postgres, `for share` (undefined: no such member). */
+/** Reads a member's free and held points from Postgres, a plain read (undefined: no such member). */
 export type ReadBalance = (memberId: string) => Promise<{ points: number; heldPoints: number } | undefined>;
 
 /**
- * Per member this process has seen, an UPPER BOUND of their points, so the bid path can refuse
- * a bid its buyer certainly cannot pay without reading Postgres. Points fall only by settlement
- * (which only loosens the bound) and rise only by credits, each published on the events channel
- * before its transaction commits, with the member's row locked. A bound is loaded with
- * `select points ... for share` (token-cache.ts), which waits for an uncommitted credit: so a
- * credit is either in the read or published after the read was issued, and every credit that
- * arrives after then is added (one counted twice only makes the bound higher: safe).
+ * Per member this process has seen, a bound of their points, so the bid path can refuse a bid
+ * its buyer certainly cannot pay without reading Postgres. Points fall only by settlement (which
+ * only loosens the bound) and rise only by credits, each published on the events channel before
+ * its transaction commits. A bound is a plain read of the member's row (token-cache.ts, reload())
+ * plus every credit published after the read was issued (one also in the read counts twice,
+ * which only makes the bound higher: safe).
  *
- * A credit is published before its commit, but it reaches each gateway a moment later: a charge
- * answered 200 by one gateway can be followed by a bid at another that has not heard of it yet.
- * So a refusal is never made on the bound alone: the caller reloads the bound first (reload()),
- * which costs one read per refusal and nothing on the path of a bid the bound lets through.
+ * A credit published before the read but committed after it began is in neither, so a bound can
+ * be too low for a moment. That is why a refusal is never made on the bound alone: the caller
+ * reloads first (reload()), a read issued after the bid arrived, which sees every credit
+ * committed before then, so every charge answered 200 before the bid was sent, through any
+ * gateway, whether or not its event has reached this one. A credit not yet committed at that
+ * read had not been answered when the bid arrived: refusing the bid orders it before the credit,
+ * as the buyer saw it. This costs one read per refusal and nothing on the path of a bid the bound
+ * lets through, and the reads wait for no writer: neither a refusal's confirmation nor a token's
+ * first read queues behind a settlement holding the member's row.
  *
- * Missed events would make a bound too low, so while the subscription is down nothing is known,
- * and a loss forgets every bound and every read in flight.
+ * Missed events would leave a bound too low for good, so while the subscription is down nothing
+ * is known, and a loss forgets every bound and every read in flight.
  *
  * English bids may also spend what the buyer holds on that auction (a leader raising their own
  * bid needs only the difference free), so the held points read with the bound are kept too: a
- * hold taken after the read came out of points the bound still counts, one taken before it is
- * in the held points read, so bound + held read covers free points plus any one hold.
+ * hold committed after the read came out of points the bound still counts, one committed before
+ * it is in the held points read, so bound + held read covers free points plus any one hold.
  */
 export class PointsBounds {
   private readonly bounds = new Map<string, { points: number; held: number }>();
@@ -50,7 +54,7 @@ export class PointsBounds {
    * Reads the member's points again, as a new load (credits published since it was issued count
    * on top). Never a read already in flight: one issued before a charge committed would not see
    * it. Callers of one event-loop turn may share a read sent after all of them asked (app.ts
-   * batches them, auth/balance-reads.ts). Resolves false when nothing could be read, and then
+   * batches them, auth/batch-reads.ts). Resolves false when nothing could be read, and then
    * nothing may be refused on the bound.
    */
   async reload(memberId: string): Promise<boolean> {

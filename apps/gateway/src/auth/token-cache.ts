@@ -1,4 +1,4 @@
-import { type Db, findToken, type TokenRow } from '@dutch/db';
+import type { TokenRow } from '@dutch/db';
 import type { PointsBounds } from './points-bounds.ts';
 
 export interface CachedToken {
@@ -18,14 +18,16 @@ interface Entry {
  * so a database outage does not log buyers out (revocations from any gateway arrive at once
  * as events; the re-read is the backstop). Unknown ids are remembered briefly, so garbage
  * tokens cannot hammer the database. Each read also loads the member's points bound (no extra
- * read on the bid path): see points-bounds.ts for why it reads them `for share`.
+ * read on the bid path): see points-bounds.ts. Reads go through `readToken`, which app.ts
+ * batches per event-loop turn: a burst's buyers were first seen together, so their re-reads come
+ * due together too.
  */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<CachedToken | null>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly readToken: (tokenId: string) => Promise<TokenRow | undefined>,
     private readonly clock: () => number,
     private readonly bounds: PointsBounds | null = null,
     private readonly refreshAfterMs = 60_000,
@@ -68,7 +70,7 @@ export class TokenCache {
     const load = this.bounds?.beginLoad();
     let row: TokenRow | undefined;
     try {
-      row = await findToken(this.db, tokenId);
+      row = await this.readToken(tokenId);
     } finally {
       if (load !== undefined)
         this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null, row?.heldPoints ?? 0);

@@ -79,6 +79,19 @@ describe('a bid its buyer certainly cannot pay', () => {
     expect((await placeBid(broke.token, auction.id)).body.error.code).toBe('INSUFFICIENT_POINTS');
   });
 
+  it("answers while a settlement holds the buyer's row: neither the token's read nor the refusal's waits for it", async () => {
+    const { auction } = await runningAuction();
+    const broke = await t.signUp('locked-out');
+    t.gateway.context.tokens.forget(parseToken(broke.token)?.tokenId as string);
+    // As settlement locks a member's row (lockMembers) for its whole transaction.
+    const reply = await t.db.sql.begin(async (tx) => {
+      await tx`select id from members where id = ${broke.id} for update`;
+      return placeBid(broke.token, auction.id);
+    });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error.code).toBe('INSUFFICIENT_POINTS');
+  });
+
   it('lets a seller credited by a sale bid at once', async () => {
     const { auction: elsewhere } = await runningAuction();
     // The seller has 0 points when the gateway first sees them, so it knows they cannot pay.

@@ -21,7 +21,7 @@ export * from './find-purchased-receipts.ts';
 export * from './find-receipt.ts';
 export * from './find-receipt-page.ts';
 export * from './find-settled-receipt-ids.ts';
-export * from './find-token.ts';
+export * from './find-tokens.ts';
 export * from './find-watch-page.ts';
 export * from './give-up-refund.ts';
 export * from './insert-due-watch-notifications.ts';

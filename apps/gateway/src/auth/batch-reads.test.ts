@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { batchBalanceReads } from './balance-reads.ts';
+import { batchReads } from './batch-reads.ts';
 
-describe('batchBalanceReads', () => {
-  it('reads the balances asked for in one turn with one read, each member once, and answers each caller', async () => {
+describe('batchReads', () => {
+  it('reads the rows asked for in one turn with one read, each id once, and answers each caller', async () => {
     const reads: string[][] = [];
-    const read = batchBalanceReads(async (ids) => {
+    const read = batchReads(async (ids) => {
       reads.push([...ids]);
       return new Map(ids.filter((id) => id !== 'ghost').map((id) => [id, { points: id.length, heldPoints: 0 }]));
     });
@@ -23,7 +23,7 @@ describe('batchBalanceReads', () => {
 
   it('fails every caller of a turn whose read fails, and reads again on the next turn', async () => {
     let fail = true;
-    const read = batchBalanceReads(async (ids) => {
+    const read = batchReads(async (ids) => {
       if (fail) throw new Error('connection lost');
       return new Map(ids.map((id) => [id, { points: 1, heldPoints: 0 }]));
     });
