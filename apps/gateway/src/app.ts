@@ -9,7 +9,7 @@ import { errorBody, handleError } from './api-error.ts';
 import type { AppContext } from './app-context.ts';
 import { batchReads } from './auth/batch-reads.ts';
 import { PointsBounds } from './auth/points-bounds.ts';
-import { TokenCache } from './auth/token-cache.ts';
+import { TokenCache, type TokenReads } from './auth/token-cache.ts';
 import { BidBatcher, bidTimedOut } from './bids/bid-batcher.ts';
 import type { BidPathDeps } from './bids/place-bid.ts';
 import { RateLimiter } from './bids/rate-limiter.ts';
@@ -126,6 +126,16 @@ export function createApp(deps: AppDeps): Gateway {
   };
 }
 
+/** A refusal waits this long for others to confirm with (it is answered 409 after the read anyway). */
+const REFUSAL_READ_WINDOW_MS = 5;
+/** Background re-reads of tokens wait this long for others: nobody waits on them. */
+const TOKEN_REREAD_WINDOW_MS = 100;
+
+function readTokens(sql: Sql): TokenReads {
+  const readMany = (tokenIds: readonly string[]) => findTokens(sql, tokenIds);
+  return { now: batchReads(readMany), later: batchReads(readMany, TOKEN_REREAD_WINDOW_MS) };
+}
+
 function createParts(deps: AppDeps): Parts {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
@@ -137,7 +147,7 @@ function createParts(deps: AppDeps): Parts {
   const bidPathReads = deps.bidPathReads ?? deps.sql;
   const points = new PointsBounds(
     () => hub.isSubscribed(),
-    batchReads((memberIds) => findMemberBalances(bidPathReads, memberIds)),
+    batchReads((memberIds) => findMemberBalances(bidPathReads, memberIds), REFUSAL_READ_WINDOW_MS),
   );
   hub.onLoss(() => points.forgetAll());
   const feeds = new LiveFeeds(auctions, clock, logger, (id) => findAuction(deps.db, id), metrics);
@@ -160,11 +170,7 @@ function createParts(deps: AppDeps): Parts {
     clock,
     logger,
     auctions,
-    tokens: new TokenCache(
-      batchReads((tokenIds) => findTokens(bidPathReads, tokenIds)),
-      clock,
-      points,
-    ),
+    tokens: new TokenCache(readTokens(bidPathReads), clock, points),
     points,
     feeds,
     memberFeeds: members,

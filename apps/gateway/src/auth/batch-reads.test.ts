@@ -32,4 +32,17 @@ describe('batchReads', () => {
     fail = false;
     await expect(read('a')).resolves.toEqual({ points: 1, heldPoints: 0 });
   });
+
+  it('with a window, reads once for the callers of every turn within it', async () => {
+    const reads: string[][] = [];
+    const read = batchReads(async (ids) => {
+      reads.push([...ids]);
+      return new Map(ids.map((id) => [id, id.toUpperCase()]));
+    }, 20);
+    const first = read('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = read('b');
+    expect(await Promise.all([first, second])).toEqual(['A', 'B']);
+    expect(reads).toEqual([['a', 'b']]);
+  });
 });

@@ -14,8 +14,12 @@ interface Waiter<T> {
  * after the bid came in). A Dutch drop's refusals arrive together, and a burst's buyers' tokens
  * come due for their re-read together: one statement for them costs Postgres and the driver a
  * fraction of one each. A failed read fails every caller of its turn.
+ *
+ * With `windowMs`, the read waits that long for more callers: a turn is a handful of requests
+ * under load, so per-turn batches of reads nobody waits on long (a background re-read) or that
+ * are rare per turn (refusals) stay batches of one or two.
  */
-export function batchReads<T>(readMany: ReadMany<T>): (id: string) => Promise<T | undefined> {
+export function batchReads<T>(readMany: ReadMany<T>, windowMs = 0): (id: string) => Promise<T | undefined> {
   let turn: Waiter<T>[] | null = null;
 
   const send = (waiters: readonly Waiter<T>[]) => {
@@ -34,10 +38,12 @@ export function batchReads<T>(readMany: ReadMany<T>): (id: string) => Promise<T 
       if (turn === null) {
         const waiters: Waiter<T>[] = [];
         turn = waiters;
-        setImmediate(() => {
+        const flush = () => {
           turn = null;
           send(waiters);
-        });
+        };
+        if (windowMs > 0) setTimeout(flush, windowMs);
+        else setImmediate(flush);
       }
       turn.push({ id, resolve, reject });
     });

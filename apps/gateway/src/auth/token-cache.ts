@@ -1,6 +1,14 @@
 import type { TokenRow } from '@dutch/db';
 import type { PointsBounds } from './points-bounds.ts';
 
+type ReadToken = (tokenId: string) => Promise<TokenRow | undefined>;
+
+/** How the cache reads tokens: `now` for one a request waits on, `later` for a background re-read. */
+export interface TokenReads {
+  readonly now: ReadToken;
+  readonly later: ReadToken;
+}
+
 export interface CachedToken {
   readonly memberId: string;
   readonly secretHash: Uint8Array;
@@ -18,16 +26,16 @@ interface Entry {
  * so a database outage does not log buyers out (revocations from any gateway arrive at once
  * as events; the re-read is the backstop). Unknown ids are remembered briefly, so garbage
  * tokens cannot hammer the database. Each read also loads the member's points bound (no extra
- * read on the bid path): see points-bounds.ts. Reads go through `readToken`, which app.ts
- * batches per event-loop turn: a burst's buyers were first seen together, so their re-reads come
- * due together too.
+ * read on the bid path): see points-bounds.ts. app.ts batches the reads: those a request waits
+ * on per event-loop turn, the re-reads over a longer window, as a burst's buyers were first seen
+ * together and their re-reads come due together too.
  */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<CachedToken | null>>();
 
   constructor(
-    private readonly readToken: (tokenId: string) => Promise<TokenRow | undefined>,
+    private readonly reads: TokenReads,
     private readonly clock: () => number,
     private readonly bounds: PointsBounds | null = null,
     private readonly refreshAfterMs = 60_000,
@@ -50,7 +58,8 @@ export class TokenCache {
     const age = this.clock() - entry.loadedAt;
     if (entry.value === null) return age < this.unknownTtlMs ? null : undefined;
     // Jittered, so tokens first seen in the same burst are not all re-read in the same second.
-    if (age >= this.refreshAfterMs * (1 + (entry.loadedAt % 997) / 2000)) void this.load(tokenId).catch(() => {});
+    if (age >= this.refreshAfterMs * (1 + (entry.loadedAt % 997) / 2000))
+      void this.load(tokenId, this.reads.later).catch(() => {});
     return entry.value;
   }
 
@@ -58,19 +67,19 @@ export class TokenCache {
     this.entries.delete(tokenId);
   }
 
-  private load(tokenId: string): Promise<CachedToken | null> {
+  private load(tokenId: string, read = this.reads.now): Promise<CachedToken | null> {
     const inflight = this.loading.get(tokenId);
     if (inflight !== undefined) return inflight;
-    const load = this.fetch(tokenId).finally(() => this.loading.delete(tokenId));
+    const load = this.fetch(tokenId, read).finally(() => this.loading.delete(tokenId));
     this.loading.set(tokenId, load);
     return load;
   }
 
-  private async fetch(tokenId: string): Promise<CachedToken | null> {
+  private async fetch(tokenId: string, read: ReadToken): Promise<CachedToken | null> {
     const load = this.bounds?.beginLoad();
     let row: TokenRow | undefined;
     try {
-      row = await this.readToken(tokenId);
+      row = await read(tokenId);
     } finally {
       if (load !== undefined)
         this.bounds?.finishLoad(load, row?.memberId ?? null, row?.points ?? null, row?.heldPoints ?? 0);

@@ -174,4 +174,15 @@ describe('revocation', () => {
     const body = (await (await me()).json()) as { error: { code: string } };
     expect(body.error.code).toBe('UNAUTHENTICATED');
   });
+
+  it('a token revoked while its event is lost is refused once its re-read comes due (60 to 90 s after loading)', async () => {
+    const member = await t.signUp('missed revocation', 100);
+    const me = () => t.request('GET', '/members/me', { token: member.token });
+    expect((await me()).status).toBe(200);
+    // Revoked in Postgres with no event published: only the cache's re-read can learn of it.
+    await t.db.sql`update member_tokens set revoked_at = now() where member_id = ${member.id}`;
+    expect((await me()).status).toBe(200);
+    t.travel(91_000);
+    await waitFor(async () => (await me()).status === 401, 10_000, 'the re-read to find the token revoked');
+  });
 });
