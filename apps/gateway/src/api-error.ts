@@ -12,7 +12,12 @@ export class ApiError extends Error {
     readonly details?: readonly Violation[],
     readonly headers?: Readonly<Record<string, string>>,
   ) {
+    // A refusal is an answer, not a fault: nobody reads its stack, and capturing one per refused
+    // bid showed in profiles. An INTERNAL_ERROR keeps its stack for the log.
+    const limit = Error.stackTraceLimit;
+    if (code !== 'INTERNAL_ERROR') Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'ApiError';
   }
 }

@@ -65,6 +65,9 @@ export function decodeIdempotencyRecord(record: string): { fingerprint: string; 
  * reused, late (nothing written), or error (the message).
  */
 const QUEUE_BIDS = `
+-- A batch is mostly one auction's bids, and nothing can append a close during the script.
+local closings = {}
+
 local function queue(k, a, fieldCount)
   local mode, replay, claim = ARGV[a], KEYS[k], KEYS[k + 2]
   if mode == 'K' then
@@ -78,7 +81,11 @@ local function queue(k, a, fieldCount)
     local previous = redis.call('GET', replay)
     if previous then return 'replay', previous end
   end
-  local closing = redis.call('GET', KEYS[k + 1])
+  local closing = closings[KEYS[k + 1]]
+  if closing == nil then
+    closing = redis.call('GET', KEYS[k + 1])
+    closings[KEYS[k + 1]] = closing
+  end
   if closing then
     local closeFor = tonumber(string.match(closing, '^(%d+)'))
     if closeFor and closeFor > tonumber(ARGV[a + 6]) then return 'late', '' end
