@@ -7,6 +7,7 @@ import {
   type KeyLayout,
   pendingReceiptsKey,
   type RedisClient,
+  receiptIdOf,
   shardOf,
   streamKey,
 } from '@dutch/stream';
@@ -179,7 +180,7 @@ describe('exactly once, in stream order', () => {
       auction.id,
       entries.map((e) => ({
         streamId: e.id,
-        message: messages.find((m) => e.fields?.includes(m.receiptId)) as (typeof messages)[number],
+        message: messages.find((m) => receiptIdOf(e.fields ?? []) === m.receiptId) as (typeof messages)[number],
       })),
       null,
       Date.now(),

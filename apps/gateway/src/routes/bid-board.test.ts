@@ -1,4 +1,4 @@
-import { shardOf, streamKey } from '@dutch/stream';
+import { decodeMessage, shardOf, streamKey } from '@dutch/stream';
 import { startTestGateway, type TestGateway } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishBid, runningEnglish } from './english-fixtures.test-util.ts';
@@ -20,8 +20,10 @@ const dutchBid = (token: string, auctionId: string, quantity: number) =>
 async function streamOrder(auctionId: string): Promise<string[]> {
   const entries = await t.redis.xrange(streamKey(t.layout, shardOf(auctionId, t.layout.shards)), '-', '+');
   return entries.flatMap(([, fields]) => {
-    const field = (name: string) => fields[fields.indexOf(name) + 1];
-    return field('auctionId') === auctionId && field('kind') === 'bid' ? [field('receiptId') as string] : [];
+    const decoded = decodeMessage(fields);
+    return decoded.ok && decoded.message.kind === 'bid' && decoded.message.auctionId === auctionId
+      ? [decoded.message.receiptId]
+      : [];
   });
 }
 
