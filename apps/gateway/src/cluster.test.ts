@@ -9,6 +9,7 @@ import {
   idempotencyClaimKey,
   idempotencyReplayKey,
   pendingReceiptsKey,
+  receiptIdOf,
   shardOf,
   streamKey,
 } from '@dutch/stream';
@@ -305,7 +306,7 @@ describe('on a Redis Cluster', () => {
     expect(accepted.status).toBe(202);
     const shard = shardOf(auction.id, SHARDS);
     const entries = await t.redis.xrange(streamKey(t.layout, shard), '-', '+');
-    const [id, fields] = entries.find(([, f]) => f.includes(accepted.body.receiptId)) ?? [];
+    const [id, fields] = entries.find(([, f]) => receiptIdOf(f) === accepted.body.receiptId) ?? [];
     expect(id).toBeDefined();
     // As the consumer does once an entry has failed MAX_DELIVERIES times.
     await deadLetter(

@@ -1,4 +1,4 @@
-import { shardOf, streamKey } from '@dutch/stream';
+import { receiptIdOf, shardOf, streamKey } from '@dutch/stream';
 import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CachedAuction } from '../cache/auction-cache.ts';
@@ -50,7 +50,7 @@ describe('POST /auctions/:id/bids', () => {
       'COUNT',
       1,
     );
-    expect(last?.[1]).toContain(bid.body.receiptId);
+    expect(receiptIdOf(last?.[1] ?? [])).toBe(bid.body.receiptId);
 
     const pending = await t.request('GET', `/receipts/${bid.body.receiptId}`, { token: buyer.token });
     expect(pending.body).toMatchObject({
