@@ -79,6 +79,16 @@ const message: fc.Arbitrary<StreamMessage> = fc.oneof(
   }),
 );
 
+const aBid: BidMessage = {
+  kind: 'bid',
+  receiptId: '01900000-0000-7000-8000-000000000001',
+  auctionId: '01900000-0000-7000-8000-000000000002',
+  buyerId: '01900000-0000-7000-8000-000000000003',
+  quantity: 2,
+  unitPrice: 100,
+  acceptedAt: 1_900_000_000_000,
+};
+
 describe('stream message codec', () => {
   it('decodes exactly what it encoded', () => {
     fc.assert(
@@ -89,16 +99,7 @@ describe('stream message codec', () => {
   });
 
   it('refuses anything it did not encode, naming what is wrong', () => {
-    const good: BidMessage = {
-      kind: 'bid',
-      receiptId: '01900000-0000-7000-8000-000000000001',
-      auctionId: '01900000-0000-7000-8000-000000000002',
-      buyerId: '01900000-0000-7000-8000-000000000003',
-      quantity: 2,
-      unitPrice: 100,
-      acceptedAt: 1_900_000_000_000,
-    };
-    const fields = encodeMessage(good);
+    const fields = encodeMessage(aBid);
     expect(decodeMessage(replace(fields, 'quantity', '0'))).toMatchObject({
       ok: false,
       error: 'quantity is not a positive integer',
@@ -111,32 +112,23 @@ describe('stream message codec', () => {
     });
     expect(decodeMessage(replace(fields, 'kind', 'gift'))).toMatchObject({ ok: false, error: 'unknown kind "gift"' });
     expect(decodeMessage(['garbage'])).toMatchObject({ ok: false });
-    expect(receiptIdOf(replace(fields, 'quantity', 'lots'))).toBe(good.receiptId);
+    expect(receiptIdOf(replace(fields, 'quantity', 'lots'))).toBe(aBid.receiptId);
     expect(receiptIdOf(['kind', 'bid'])).toBeNull();
   });
 
   it('packs a bid into one field beside its kind, and refuses a packing it did not write', () => {
-    const bid: BidMessage = {
-      kind: 'bid',
-      receiptId: '01900000-0000-7000-8000-000000000001',
-      auctionId: '01900000-0000-7000-8000-000000000002',
-      buyerId: '01900000-0000-7000-8000-000000000003',
-      quantity: 2,
-      unitPrice: 100,
-      acceptedAt: 1_900_000_000_000,
-    };
-    const fields = encodeMessage(bid);
+    const fields = encodeMessage(aBid);
     expect(fields).toEqual(['kind', 'bid', 'packed', expect.any(String)]);
     const refused = { ok: false, error: 'packed is not a JSON object of strings, each a field of its own' };
     const packedAs = (value: string) => ['kind', 'bid', 'packed', value];
     expect(decodeMessage(packedAs('{"receiptId":'))).toEqual(refused);
     expect(decodeMessage(packedAs('["receiptId"]'))).toEqual(refused);
     expect(decodeMessage(packedAs('null'))).toEqual(refused);
-    expect(decodeMessage(packedAs(JSON.stringify({ ...bid, kind: undefined, quantity: 2 })))).toEqual(refused);
+    expect(decodeMessage(packedAs(JSON.stringify({ ...aBid, kind: undefined, quantity: 2 })))).toEqual(refused);
     expect(decodeMessage(packedAs(JSON.stringify({ kind: 'refund' })))).toEqual(refused);
     // The same field packed and outside: which one counts would be a guess.
     expect(decodeMessage([...fields, 'quantity', '3'])).toEqual(refused);
-    expect(receiptIdOf(fields)).toBe(bid.receiptId);
+    expect(receiptIdOf(fields)).toBe(aBid.receiptId);
     expect(receiptIdOf(packedAs('{'))).toBeNull();
   });
 
