@@ -127,7 +127,7 @@ const TRACE_GC_HOOK = join(BENCH_DIR, 'src/profiling/trace-gc.mjs');
  * each writes a V8 CPU profile on exit; with traceGc (the gateway scenario only), the server
  * workers print their GCs and heap size for the allocation figures (see gc-trace.ts).
  */
-export function hookEnv(options: Options, traceGc = false): Record<string, string> {
+function hookEnv(options: Options, traceGc = false): Record<string, string> {
   const hooks = [...(options.profile ? [CPU_PROFILE_HOOK] : []), ...(traceGc ? [TRACE_GC_HOOK] : [])];
   if (hooks.length === 0) return {};
   if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });

@@ -6,6 +6,7 @@
  */
 import type { RunFigures } from './phases.ts';
 import type { GatewaySide, GatewayTrial } from './results.ts';
+import { countAccepted } from './stats.ts';
 
 export const TRIALS = 3;
 /** Gateway accepted bids/s ÷ bare hono answers/s, at least. */
@@ -23,16 +24,12 @@ export function trialsNeeded(trials: number): number {
   return Math.floor(trials / 2) + 1;
 }
 
-function twoHundreds(run: RunFigures): number {
-  return Object.entries(run.statuses).reduce((n, [status, count]) => n + (status.startsWith('2') ? count : 0), 0);
-}
-
 /** A run's side of a trial, given the cores its server used and the bytes its workers allocated. */
 export function sideOf(run: RunFigures, serverCores: number | null, allocatedBytes: number | null): GatewaySide {
   const answers = run.responses;
   return {
     run,
-    acceptedPerSecond: run.seconds > 0 ? twoHundreds(run) / run.seconds : 0,
+    acceptedPerSecond: run.seconds > 0 ? countAccepted([run]) / run.seconds : 0,
     serverCores,
     cpuMicrosPerRequest: serverCores === null || answers === 0 ? null : (serverCores * run.seconds * 1e6) / answers,
     bytesPerRequest: allocatedBytes === null || answers === 0 ? null : allocatedBytes / answers,

@@ -67,9 +67,6 @@ export interface Refusal {
   readonly answeredAt: number;
 }
 
-/** A bid refused at once, 409 INSUFFICIENT_POINTS with no receipt: verified against the buyer's points. */
-export type PointsRefusal = Refusal;
-
 export interface Schedule {
   readonly rate: number;
   readonly scheduled: number;
@@ -102,7 +99,8 @@ export interface LoadResult {
   readonly answeredAt: Float64Array;
   /** 2xx answers and 409s that name a receipt (the synchronous design's FAILED bids). */
   readonly answers: readonly Answer[];
-  readonly pointsRefusals: readonly PointsRefusal[];
+  /** Bids refused at once 409 INSUFFICIENT_POINTS, no receipt: verified against the buyer's points. */
+  readonly pointsRefusals: readonly Refusal[];
   /** Every receipt-less refusal with a kept code (pointsRefusals among them). */
   readonly refusals: readonly Refusal[];
   readonly schedule: Schedule | null;

@@ -12,7 +12,7 @@ import { answeredReceipts, auctionFacts, countReceipts, queueDepth, queueState }
 import { type LoadPlan, type LoadResult, runLoad } from './load.ts';
 import { unexpectedAnswers } from './refusals.ts';
 import type { Buyer, SeededAuction } from './seed.ts';
-import { type Bin, logHistogram, round, type Summary, summarize } from './stats.ts';
+import { type Bin, logHistogram, round, roundSummary, type Summary, summarize } from './stats.ts';
 
 import { type AnsweredReceipt, type Check, type ReceiptRow, type TransportState, verifyOutcome } from './verify.ts';
 
@@ -272,19 +272,6 @@ export function figuresOf(run: LoadResult): RunFigures {
       count: b.count,
     })),
     cpu: run.cpu,
-  };
-}
-
-export function roundSummary(s: Summary): Summary {
-  return {
-    count: s.count,
-    min: round(s.min, 2),
-    mean: round(s.mean, 2),
-    p50: round(s.p50, 2),
-    p90: round(s.p90, 2),
-    p99: round(s.p99, 2),
-    p999: round(s.p999, 2),
-    max: round(s.max, 2),
   };
 }
 

@@ -80,6 +80,10 @@ export function roleOf(command: string): Role {
   return 'other';
 }
 
+/** The processes under a launcher or server playing `role` (none when it never got a pid). */
+export const descendantsWithRole = (root: number | undefined, role: Role): number[] =>
+  root === undefined ? [] : descendantsOf(root).filter((pid) => roleOf(commandLine(pid)) === role);
+
 export interface PeakRss {
   readonly role: Role;
   readonly pid: number;
@@ -239,13 +243,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       reject(new Error(`the engine exited with ${code} before starting:\n${out}`));
     });
   });
-  const byRole = (role: Role) =>
-    launcher.pid === undefined ? [] : descendantsOf(launcher.pid).filter((pid) => roleOf(commandLine(pid)) === role);
   return {
     url,
     launcher,
-    gatewayPids: () => byRole('gateway'),
-    consumerPids: () => byRole('consumer'),
+    gatewayPids: () => descendantsWithRole(launcher.pid, 'gateway'),
+    consumerPids: () => descendantsWithRole(launcher.pid, 'consumer'),
     takeWarnings() {
       const taken = Object.fromEntries(warnings);
       warnings.clear();

@@ -1,4 +1,8 @@
-/** Figures the report tests build their runs from: one shape, so each test states only what it varies. */
+/**
+ * Figures the report tests build their runs from: one shape, so each test states only what it
+ * varies; and the real runs kept in fixtures/, read alike by every test that renders them.
+ */
+import { readFileSync } from 'node:fs';
 import type { RunFigures } from './phases.ts';
 import { targetsOf } from './report.ts';
 import type { RunResults } from './results.ts';
@@ -57,4 +61,15 @@ export function resultsOf(scenario: string, figures: Partial<RunResults>): RunRe
   };
   r.targets = targetsOf(r);
   return r;
+}
+
+/** A kept file of a real run and its rendering: fixtures/report-<name>. */
+export const readFixture = (name: string) =>
+  readFileSync(new URL(`./fixtures/report-${name}`, import.meta.url), 'utf8');
+
+/** A kept run's results, its targets judged afresh (as main.ts would now judge them). */
+export function loadResults(name: string): RunResults {
+  const results = JSON.parse(readFixture(`${name}.json`)) as RunResults;
+  results.targets = targetsOf(results);
+  return results;
 }

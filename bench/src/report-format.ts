@@ -10,8 +10,15 @@ export const n0 = (n: number | null | undefined) =>
 export const ms = (n: number | null | undefined) =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : n >= 100 ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`;
 
+/** Microseconds, whole: CPU time per request. */
+export const micros = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `${n0(n)} µs`);
+
 export const mb = (bytes: number | null | undefined) =>
   bytes === null || bytes === undefined ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** Kilobytes to one decimal: heap allocated per request, a few KB, where a tenth still shows. */
+export const kb = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? '–' : `${(bytes / 1024).toFixed(1)} KB`;
 
 export const x = (ratio: number | null) => (ratio === null || !Number.isFinite(ratio) ? '–' : `${ratio.toFixed(2)}×`);
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pairTrial, sideOf } from './gateway-trials.ts';
 import { markdown, printTargets, targetsOf } from './report.ts';
-import { resultsOf, runFigures } from './report-fixtures.test-util.ts';
+import { loadResults, resultsOf, runFigures } from './report-fixtures.test-util.ts';
 import type { GatewayFigures, RunResults } from './results.ts';
 
 /** Bare hono at 10,000/s (p99 20 ms, 15 KB allocated per request) on 1.6 cores; the gateway's bids/s and p99 as given, on 1.2 cores. */
@@ -73,9 +72,7 @@ describe("the report's gateway trials", () => {
   });
 
   it("replaces burst's gateway rows when both ran; without the trials, burst's p99 target is the ratio", () => {
-    const full = JSON.parse(
-      readFileSync(new URL('./fixtures/report-full.json', import.meta.url), 'utf8'),
-    ) as RunResults;
+    const full = loadResults('full');
     const burstOnly = targetsOf(full).map((t) => t.name);
     expect(burstOnly.slice(0, 2)).toEqual([
       'Gateway accepted bids/s (100 conns, every bid 202: auth, validation, idempotency, XADD)',

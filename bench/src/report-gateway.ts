@@ -4,11 +4,9 @@
  */
 import { countTrials, P99_TARGET, RATE_TARGET } from './gateway-trials.ts';
 import type { RunFigures } from './phases.ts';
-import { mark, ms, n0, table, x } from './report-format.ts';
+import { kb, mark, micros, ms, n0, table, x } from './report-format.ts';
 import type { GatewayFigures, GatewayTrial, RunResults, Target } from './results.ts';
 
-const micros = (n: number | null) => (n === null ? '–' : `${n0(n)} µs`);
-const kb = (bytes: number | null) => (bytes === null ? '–' : `${(bytes / 1024).toFixed(1)} KB`);
 const listed = (trials: readonly GatewayTrial[], format: (t: GatewayTrial) => string) => trials.map(format).join(', ');
 
 export function listGatewayTrialTargets(g: GatewayFigures): Target[] {

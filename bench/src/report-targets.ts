@@ -49,16 +49,16 @@ export function serverCores(run: RunFigures, side: ServerSide = 'either'): numbe
 }
 
 /** Answers per second per core the server used: robust to how much of the machine others took. */
-export function perCore(run: RunFigures | undefined, side: ServerSide = 'either'): number | null {
+export function perCore(run: RunFigures | undefined): number | null {
   if (run === undefined) return null;
-  const cores = serverCores(run, side);
+  const cores = serverCores(run);
   return cores === null ? null : run.rps / cores;
 }
 
 const ceilingP99 = (r: RunResults) => meanOverBare(r, (run) => run.latencyMs.p99);
 
 /** The bare ceiling per server core. */
-export const ceilingPerCore = (r: RunResults) => meanOverBare(r, (run) => perCore(run));
+export const ceilingPerCore = (r: RunResults) => meanOverBare(r, perCore);
 
 function listGatewayTargets(r: RunResults, burst: BurstFigures): Target[] {
   const accept = burst.backlog.max;

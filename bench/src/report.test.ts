@@ -1,28 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chart, markdown, printTargets, targetsOf } from './report.ts';
-import type { RunResults } from './results.ts';
+import { chart, markdown, printTargets } from './report.ts';
+import { loadResults, readFixture } from './report-fixtures.test-util.ts';
 
 /**
  * Real runs (every scenario of issue 5; the synchronous reference alone; issue 12's sniping and
  * uniform) and what the report made of them: a change in any section shows here as a diff.
  */
-const fixture = (name: string) => new URL(`./fixtures/report-${name}`, import.meta.url);
-const read = (name: string) => readFileSync(fixture(name), 'utf8');
-
-function loadResults(name: string): RunResults {
-  const results = JSON.parse(read(`${name}.json`)) as RunResults;
-  results.targets = targetsOf(results);
-  return results;
-}
-
 describe('the bench report', () => {
   for (const name of ['full', 'partial', 'v2']) {
     it(`renders the ${name} run's markdown, targets and chart as before`, () => {
       const results = loadResults(name);
-      expect(markdown(results)).toBe(read(`${name}.md`));
-      expect(printTargets(results)).toBe(read(`${name}.targets.txt`));
-      expect(chart(results)).toBe(name === 'full' ? read('full.svg') : null);
+      expect(markdown(results)).toBe(readFixture(`${name}.md`));
+      expect(printTargets(results)).toBe(readFixture(`${name}.targets.txt`));
+      expect(chart(results)).toBe(name === 'full' ? readFixture('full.svg') : null);
     });
   }
 });

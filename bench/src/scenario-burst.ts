@@ -21,7 +21,6 @@ import type { BurstFigures, Drain, RunResults } from './results.ts';
 import { measureBare } from './scenario-references.ts';
 import {
   buildTimeline,
-  countAccepted,
   countOutcomes,
   createSellers,
   HOT,
@@ -30,6 +29,7 @@ import {
   POINTS_REFUSED,
 } from './scenario-shared.ts';
 import { createAuctions } from './seed.ts';
+import { countAccepted } from './stats.ts';
 
 /** The held backlog's runs, what they settled to, and how fast it drained. */
 interface Backlog {

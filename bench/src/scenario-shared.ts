@@ -1,7 +1,6 @@
 /** What the scenarios share: auction shapes, seeding, and the figures every scenario reports. */
 import type { Bench } from './context.ts';
 import { drainRate, settlementRate } from './figures.ts';
-import type { LoadResult } from './load.ts';
 import { snapshotPoints, warmUp } from './phases.ts';
 import { peakByRole, type Stack } from './processes.ts';
 import type { Drain, MemoryFigures, Timeline } from './results.ts';
@@ -16,13 +15,6 @@ export const WIDE = { stock: 100_000, perBuyerLimit: 5 } as const;
 export const TOP_UP = 1_000_000;
 /** The gateway refuses at once a bid its buyer certainly cannot pay; each one is verified against their points. */
 export const POINTS_REFUSED = '409 INSUFFICIENT_POINTS';
-
-export function countAccepted(runs: readonly LoadResult[]): number {
-  let n = 0;
-  for (const run of runs)
-    for (const [status, count] of Object.entries(run.statuses)) if (status.startsWith('2')) n += count;
-  return n;
-}
 
 export function countOutcomes(receipts: readonly ReceiptRow[]): Record<string, number> {
   const counts: Record<string, number> = {};

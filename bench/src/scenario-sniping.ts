@@ -13,10 +13,10 @@ import type { LoadResult } from './load.ts';
 import { type VerifiedEnglish, verifyEnglishPhase, waitUntilClosed } from './phase-english.ts';
 import { acceptSettleLatency, figuresOf, fire, reportChecks, waitUntilFinal, warmUp } from './phases.ts';
 import type { RunResults, SnipingFigures } from './results.ts';
-import { countAccepted, measureMemory } from './scenario-shared.ts';
+import { measureMemory } from './scenario-shared.ts';
 import { type Buyer, createBuyers } from './seed.ts';
 import { createEnglishAuction, sleepUntil, startAfter } from './seed-v2.ts';
-import { round } from './stats.ts';
+import { countAccepted, round } from './stats.ts';
 import { tallyLateness } from './verify-english-refusals.ts';
 import { turnOutcomeOf } from './verify-english-replay.ts';
 

@@ -9,9 +9,9 @@ import type { LoadResult } from './load.ts';
 import { acceptSettleLatency, figuresOf, fire, reportChecks, verifyPhase, waitUntilFinal } from './phases.ts';
 import type { Stack } from './processes.ts';
 import type { LagSample, RunResults } from './results.ts';
-import { countAccepted, cycleAuctions, measureMemory, POINTS_REFUSED, seedSpread } from './scenario-shared.ts';
+import { cycleAuctions, measureMemory, POINTS_REFUSED, seedSpread } from './scenario-shared.ts';
 import type { SeededAuction } from './seed.ts';
-import { round } from './stats.ts';
+import { countAccepted, round } from './stats.ts';
 
 export async function runSustained(bench: Bench, results: RunResults): Promise<void> {
   const stack = await engine(bench);

@@ -12,9 +12,10 @@ import { rebateFigures } from './figures.ts';
 import { waitUntilClosed } from './phase-english.ts';
 import { figuresOf, fire, reportChecks, snapshotPoints, verifyPhase, waitUntilFinal, warmUp } from './phases.ts';
 import type { RunResults, UniformFigures } from './results.ts';
-import { countAccepted, countOutcomes, measureMemory, POINTS_REFUSED } from './scenario-shared.ts';
+import { countOutcomes, measureMemory, POINTS_REFUSED } from './scenario-shared.ts';
 import { type Buyer, createBuyers } from './seed.ts';
 import { createUniformAuction, sleepUntil, startAfter } from './seed-v2.ts';
+import { countAccepted } from './stats.ts';
 import { verifyUniform } from './verify-uniform.ts';
 
 /** 100, 95, 90, 85: four prices two seconds each, then a second of bids after the end. */

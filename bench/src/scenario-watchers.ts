@@ -12,13 +12,13 @@ import { notificationsOf, watchesOf } from './facts-watchers.ts';
 import { runWatches, type WatchRequest, type WatchRun } from './load-watch.ts';
 import type { MemberStream } from './member-streams.ts';
 import { type DropObservation, observeDrop } from './phase-drop.ts';
-import { countServed, cpuRoots, figuresOf, reportChecks, roundSummary, warmUp } from './phases.ts';
+import { countServed, cpuRoots, figuresOf, reportChecks, warmUp } from './phases.ts';
 import { ms, n0 } from './report-format.ts';
 import type { RunResults, WatchersFigures } from './results.ts';
 import { measureMemory } from './scenario-shared.ts';
 import { type Buyer, createBuyers } from './seed.ts';
 import { createDutchAuction, sleepUntil, startAfter } from './seed-v2.ts';
-import { round } from './stats.ts';
+import { round, roundSummary } from './stats.ts';
 import { type StoredNotification, verifyWatchers } from './verify-watchers.ts';
 import { alertTiming, dropIntervalFor, metAlertTarget, streamDelays } from './watchers-figures.ts';
 

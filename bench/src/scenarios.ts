@@ -8,7 +8,6 @@ import type { LoadResult } from './load.ts';
 import { figuresOf, fire, holdAuctions, reportChecks, verifyPhase, waitUntilFinal } from './phases.ts';
 import type { RunResults, SpreadFigures } from './results.ts';
 import {
-  countAccepted,
   countOutcomes,
   cycleAuctions,
   measureDrain,
@@ -16,6 +15,7 @@ import {
   POINTS_REFUSED,
   seedSpread,
 } from './scenario-shared.ts';
+import { countAccepted } from './stats.ts';
 
 export { runBurst } from './scenario-burst.ts';
 export { runGateway } from './scenario-gateway.ts';

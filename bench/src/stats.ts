@@ -121,3 +121,28 @@ export const round = (value: number, digits = 1): number => {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 };
+
+/** Percentiles to the hundredth of a millisecond: finer is noise, and it keeps results files readable. */
+export function roundSummary(s: Summary): Summary {
+  return {
+    count: s.count,
+    min: round(s.min, 2),
+    mean: round(s.mean, 2),
+    p50: round(s.p50, 2),
+    p90: round(s.p90, 2),
+    p99: round(s.p99, 2),
+    p999: round(s.p999, 2),
+    max: round(s.max, 2),
+  };
+}
+
+/**
+ * The 2xx answers of some runs: bids accepted. Takes a run's raw result or its kept figures
+ * alike, so the scenarios (waiting for receipts) and the gateway trials (judging) count the same.
+ */
+export function countAccepted(runs: readonly { readonly statuses: Readonly<Record<string, number>> }[]): number {
+  let n = 0;
+  for (const run of runs)
+    for (const [status, count] of Object.entries(run.statuses)) if (status.startsWith('2')) n += count;
+  return n;
+}
