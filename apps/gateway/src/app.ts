@@ -82,8 +82,8 @@ interface Parts {
   readonly connections: OpenConnections;
   /** The bid path's dependencies, shared by the bid route and its fast path. */
   readonly bids: BidPathDeps;
-  /** What the bid fast path keeps across requests, closed with the app. */
-  readonly fastPath: { readonly deadlines: DeadlineSweep; readonly summary: RequestSummary | null };
+  /** What the bid fast path keeps across requests, closed with the app; null when BID_FAST_PATH is off. */
+  readonly fastPath: { readonly deadlines: DeadlineSweep; readonly summary: RequestSummary | null } | null;
 }
 
 export function createApp(deps: AppDeps): Gateway {
@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): Gateway {
   listenToEvents(parts);
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   // Ahead of every middleware: what it cannot take it hands down the chain (see bid-fast-path.ts).
-  if (context.config.bidFastPath) app.post(BID_ROUTE, bidFastPath({ context, bids: parts.bids, ...parts.fastPath }));
+  if (parts.fastPath !== null) app.post(BID_ROUTE, bidFastPath({ context, bids: parts.bids, ...parts.fastPath }));
   useMiddleware(app, context);
   mountRoutes(app, parts);
   deps.extraRoutes?.(app);
@@ -113,11 +113,12 @@ export function createApp(deps: AppDeps): Gateway {
     },
     async close() {
       clearInterval(sweep);
-      parts.fastPath.deadlines.close();
-      parts.fastPath.summary?.close();
-      // Bids a moment from their reply get it, before the caller closes the Redis connection.
+      // Bids a moment from their reply get it, before the caller closes the Redis connection;
+      // the sweep still bounds their wait meanwhile.
       await parts.bids.batcher.drain();
       parts.bids.batcher.close();
+      parts.fastPath?.deadlines.close();
+      parts.fastPath?.summary?.close();
       connections.closeAll();
       feeds.close();
       parts.members.close();
@@ -189,10 +190,12 @@ function createParts(deps: AppDeps): Parts {
     cluster: config.redisClusterNodes !== null,
     batcher: new BidBatcher(deps.redis, layout, { timeoutMs: config.requestTimeoutMs }),
   };
-  const fastPath = {
-    deadlines: new DeadlineSweep(config.requestTimeoutMs, bidTimedOut),
-    summary: config.logRequests ? new RequestSummary(logger, BID_ROUTE) : null,
-  };
+  const fastPath = config.bidFastPath
+    ? {
+        deadlines: new DeadlineSweep(config.requestTimeoutMs, bidTimedOut),
+        summary: config.logRequests ? new RequestSummary(logger, BID_ROUTE) : null,
+      }
+    : null;
   return { context, hub, feeds, members, connections: new OpenConnections(), bids, fastPath };
 }
 

@@ -79,7 +79,11 @@ export async function startTestGateway(
     applicationName: 'test gateway',
     statementTimeoutMs: config.pgStatementTimeoutMs,
   });
-  const bidPathReads = createDb(db.url, { max: 4, applicationName: 'test gateway reads' });
+  const bidPathReads = createDb(db.url, {
+    max: 4,
+    applicationName: 'test gateway reads',
+    statementTimeoutMs: config.pgStatementTimeoutMs,
+  });
   const gateway = createApp({
     config,
     db: setup.wrapDb === undefined ? gatewayDb.db : setup.wrapDb(gatewayDb.db),

@@ -10,6 +10,7 @@ export * from './databases.ts';
 export * from './gateway.ts';
 export * from './invariants.ts';
 export * from './load.ts';
+export * from './logs.ts';
 export * from './market.ts';
 export * from './notification-invariants.ts';
 export * from './peer-gateway.ts';

@@ -50,3 +50,25 @@ export function createGatewayMetrics(): GatewayMetrics {
     }),
   };
 }
+
+/**
+ * Counts a request and its latency under its method, route pattern and status. prom-client
+ * hashes a label object on every call; a child per label set, kept, costs a map lookup instead
+ * (it showed in the bid path's profiles).
+ */
+export function requestRecorder(
+  metrics: GatewayMetrics,
+): (method: string, route: string, status: number, seconds: number) => void {
+  const children = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>();
+  return (method, route, status, seconds) => {
+    const key = `${method} ${status} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const labels = { method, route, status: String(status) };
+      child = { count: metrics.requests.labels(labels), time: metrics.duration.labels(labels) };
+      children.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
+  };
+}

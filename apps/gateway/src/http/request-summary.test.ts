@@ -1,22 +1,10 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { captureLogs } from '@dutch/testkit';
 import { describe, expect, it } from 'vitest';
 import { RequestSummary } from './request-summary.ts';
 
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line !== '') lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info' }, sink) };
-}
-
 describe('RequestSummary', () => {
   it('logs one line per interval counting every request by status, with latency percentiles', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     const summary = new RequestSummary(logger, '/auctions/:id/bids', 60_000);
     for (let i = 1; i <= 100; i++) summary.record(i % 10 === 0 ? 409 : 202, i);
     summary.flush();
@@ -34,7 +22,7 @@ describe('RequestSummary', () => {
   });
 
   it('keeps counting past its latency sample limit', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     const summary = new RequestSummary(logger, '/r', 60_000, 10);
     for (let i = 0; i < 25; i++) summary.record(202, 1);
     summary.close();

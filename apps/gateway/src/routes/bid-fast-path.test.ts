@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
-import { type Reply, type RequestOptions, startTestGateway, type TestGateway } from '@dutch/testkit';
-import pino from 'pino';
+import { captureLogs, type Reply, type RequestOptions, startTestGateway, type TestGateway } from '@dutch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishBody } from './english-fixtures.test-util.ts';
 
@@ -15,15 +13,9 @@ interface Side {
 }
 
 async function startSide(env: Record<string, string>): Promise<Side> {
-  const logLines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line !== '') logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const t = await startTestGateway({ LOG_REQUESTS: 'true', ...env }, { logger: pino({ level: 'info' }, sink) });
-  return { t, logLines };
+  const { logger, lines } = captureLogs();
+  const t = await startTestGateway({ LOG_REQUESTS: 'true', ...env }, { logger });
+  return { t, logLines: lines };
 }
 
 let fast: Side;

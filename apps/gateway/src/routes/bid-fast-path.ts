@@ -7,8 +7,10 @@ import { credentialOf, verifiedMember } from '../auth/authenticate.ts';
 import { readBidBody } from '../bids/bid-body.ts';
 import { type BidPathDeps, placeBid } from '../bids/place-bid.ts';
 import type { HonoEnv } from '../hono-env.ts';
+import { declaredLength } from '../http/body-limit.ts';
 import type { DeadlineSweep } from '../http/deadline-sweep.ts';
-import { requestIdOf } from '../http/observe.ts';
+import { requestRecorder } from '../http/metrics.ts';
+import { requestIdOf, responseHeaders } from '../http/observe.ts';
 import type { RequestSummary } from '../http/request-summary.ts';
 
 export const BID_ROUTE = '/auctions/:id/bids';
@@ -42,18 +44,8 @@ export interface FastPathDeps {
  */
 export function bidFastPath({ context, bids, deadlines, summary }: FastPathDeps): MiddlewareHandler<HonoEnv> {
   const onError = handleError(context.logger);
-  const { requests, duration, bidsAccepted } = context.metrics;
-  // One pair of prom-client children per status, not a hash of the labels per request.
-  const children = new Map<number, { count: { inc(): void }; time: { observe(seconds: number): void } }>();
-  const metricsOf = (status: number) => {
-    let known = children.get(status);
-    if (known === undefined) {
-      const labels = { method: 'POST', route: BID_ROUTE, status: String(status) };
-      known = { count: requests.labels(labels), time: duration.labels(labels) };
-      children.set(status, known);
-    }
-    return known;
-  };
+  const { bidsAccepted } = context.metrics;
+  const record = requestRecorder(context.metrics);
 
   return async (c, next) => {
     const started = performance.now();
@@ -69,29 +61,28 @@ export function bidFastPath({ context, bids, deadlines, summary }: FastPathDeps)
         headers: {
           'content-type': 'application/json',
           location: `/receipts/${accepted.receiptId}`,
-          ...commonHeaders(requestId),
+          ...responseHeaders(requestId),
         },
       });
     } catch (error) {
       response =
         error instanceof ApiError ? refusal(error, requestId) : await answerFailure(c, error, requestId, onError);
     }
-    const metrics = metricsOf(response.status);
     const ms = performance.now() - started;
-    metrics.count.inc();
-    metrics.time.observe(ms / 1000);
+    record('POST', BID_ROUTE, response.status, ms / 1000);
     summary?.record(response.status, ms);
+    // The summary counts them; a failure is also worth its own line, to follow by request id.
+    if (response.status >= 500)
+      context.logger.warn({ requestId, route: BID_ROUTE, status: response.status, ms, member: bid.buyerId }, 'request');
     return response;
   };
 }
-
-const commonHeaders = (requestId: string) => ({ 'x-request-id': requestId, 'x-content-type-options': 'nosniff' });
 
 /** A refusal in the contract's error shape, as handleError writes it, with plain headers. */
 function refusal(error: ApiError, requestId: string): Response {
   return new Response(JSON.stringify(errorBody(error.code, error.message, error.details)), {
     status: statusOf(error.code),
-    headers: { 'content-type': 'application/json', ...commonHeaders(requestId), ...error.headers },
+    headers: { 'content-type': 'application/json', ...responseHeaders(requestId), ...error.headers },
   });
 }
 
@@ -102,7 +93,7 @@ async function answerFailure(
   requestId: string,
   onError: ReturnType<typeof handleError>,
 ): Promise<Response> {
-  for (const [name, value] of Object.entries(commonHeaders(requestId))) c.header(name, value);
+  for (const [name, value] of Object.entries(responseHeaders(requestId))) c.header(name, value);
   return onError(error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`), c);
 }
 
@@ -114,14 +105,15 @@ async function answerFailure(
 async function readFastBid(c: Context<HonoEnv>, { tokens, auctions }: AppContext): Promise<FastBid | null> {
   const type = c.req.header('content-type');
   if (type === undefined || !(type === 'application/json' || type.startsWith('application/json;'))) return null;
-  const length = c.req.header('content-length');
-  if (length === undefined || !(Number(length) <= MAX_BODY_BYTES) || c.req.header('transfer-encoding') !== undefined)
-    return null;
+  const length = declaredLength(c);
+  if (length === null || !(length <= MAX_BODY_BYTES)) return null;
   const idempotencyKey = c.req.header('idempotency-key');
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) return null;
-  const buyerId = knownMemberOf(c.req.header('authorization'), tokens);
+  // The auction first: a request the chain will take anyway should not pay for hashing its secret twice.
   const auctionId = c.req.param('id');
-  if (buyerId === null || auctionId === undefined || auctions.peek(auctionId) === undefined) return null;
+  if (auctionId === undefined || auctions.peek(auctionId) === undefined) return null;
+  const buyerId = knownMemberOf(c.req.header('authorization'), tokens);
+  if (buyerId === null) return null;
   const body = readBidBody(await c.req.text());
   return body === null ? null : { auctionId, buyerId, body, idempotencyKey };
 }

@@ -1,4 +1,4 @@
-import { startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
+import { captureLogs, startTestGateway, type TestGateway, waitFor } from '@dutch/testkit';
 import { createSandbox, type PrivateRedis, type Sandbox, startPrivateRedis } from '@dutch/testkit/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -13,10 +13,11 @@ const TIMEOUT_MS = 500;
 let sandbox: Sandbox;
 let redis: PrivateRedis;
 let t: TestGateway;
+const log = captureLogs();
 beforeAll(async () => {
   sandbox = createSandbox('hung-redis');
   redis = await startPrivateRedis(sandbox);
-  t = await startTestGateway({ REDIS_URL: redis.url, REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) });
+  t = await startTestGateway({ REDIS_URL: redis.url, REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) }, { logger: log.logger });
 });
 afterAll(async () => {
   const pid = redis?.pid();
@@ -54,6 +55,9 @@ describe('a bid while Redis is hung', () => {
       expect(answer.body.error.code).toBe('SERVICE_UNAVAILABLE');
       expect(answer.body.error.message).toMatch(/Idempotency-Key/);
       expect(answer.headers.get('retry-after')).toBe('1');
+      // Aggregated logs count it; a failure also gets a line of its own, by request id.
+      const requestId = answer.headers.get('x-request-id');
+      expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'request', requestId, status: 503 }));
     }
     expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(waited).toBeLessThan(TIMEOUT_MS + 1_500);

@@ -13,6 +13,6 @@ export interface MemberBalance {
  */
 export async function findMemberBalances(sql: Sql, memberIds: readonly string[]): Promise<Map<string, MemberBalance>> {
   const rows = await sql<(MemberBalance & { id: string })[]>`
-    select id, points, held_points as "heldPoints" from members where id = any(${[...new Set(memberIds)]}::uuid[])`;
+    select id, points, held_points as "heldPoints" from members where id = any(${[...memberIds]}::uuid[])`;
   return new Map(rows.map(({ id, points, heldPoints }) => [id, { points, heldPoints }]));
 }
