@@ -69,19 +69,24 @@ export type StreamMessage = BidMessage | EnglishBidMessage | RefundMessage | Clo
 export function encodeMessage(message: StreamMessage): string[] {
   switch (message.kind) {
     case 'bid':
-      return pack('bid', [
-        ...['receiptId', message.receiptId, 'auctionId', message.auctionId],
-        ...['buyerId', message.buyerId, 'quantity', String(message.quantity)],
-        ...['unitPrice', String(message.unitPrice), 'acceptedAt', String(message.acceptedAt)],
+      return pack('bid', {
+        receiptId: message.receiptId,
+        auctionId: message.auctionId,
+        buyerId: message.buyerId,
+        quantity: String(message.quantity),
+        unitPrice: String(message.unitPrice),
+        acceptedAt: String(message.acceptedAt),
         ...encodeIdempotency(message.idempotency),
-      ]);
+      });
     case 'english_bid':
-      return pack('english_bid', [
-        ...['receiptId', message.receiptId, 'auctionId', message.auctionId],
-        ...['buyerId', message.buyerId, 'amount', String(message.amount)],
-        ...['acceptedAt', String(message.acceptedAt)],
+      return pack('english_bid', {
+        receiptId: message.receiptId,
+        auctionId: message.auctionId,
+        buyerId: message.buyerId,
+        amount: String(message.amount),
+        acceptedAt: String(message.acceptedAt),
         ...encodeIdempotency(message.idempotency),
-      ]);
+      });
     case 'refund':
       return [
         ...['kind', 'refund', 'receiptId', message.receiptId, 'auctionId', message.auctionId],
@@ -98,35 +103,42 @@ export function encodeMessage(message: StreamMessage): string[] {
 
 const PACKED = 'packed';
 
-function pack(kind: string, fields: readonly string[]): string[] {
-  const packed: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) packed[fields[i] as string] = fields[i + 1] as string;
-  return ['kind', kind, PACKED, JSON.stringify(packed)];
+function pack(kind: string, fields: Readonly<Record<string, string>>): string[] {
+  return ['kind', kind, PACKED, JSON.stringify(fields)];
 }
 
-/** An entry's fields as a flat list, its packed fields (if any) in place of `packed`; null if they do not unpack. */
-function unpack(fields: readonly string[]): string[] | null {
-  const at = fields.indexOf(PACKED);
-  if (at < 0 || at % 2 === 1) return [...fields];
+/** An entry's field/value pairs by name (a repeated name: the last counts). */
+function pairsOf(fields: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  return map;
+}
+
+/** An entry's fields by name, its packed ones (if any) in place of `packed`; null if they do not unpack. */
+function fieldsOf(entry: readonly string[]): Map<string, string> | null {
+  const map = pairsOf(entry);
+  const json = map.get(PACKED);
+  if (json === undefined) return map;
+  map.delete(PACKED);
   let packed: unknown;
   try {
-    packed = JSON.parse(fields[at + 1] ?? '');
+    packed = JSON.parse(json);
   } catch {
     return null;
   }
   if (typeof packed !== 'object' || packed === null || Array.isArray(packed)) return null;
-  const outside = [...fields.slice(0, at), ...fields.slice(at + 2)];
-  const names = new Set(outside.filter((_, i) => i % 2 === 0));
-  const entries = Object.entries(packed);
-  // A field both packed and outside would be a guess at which one counts.
-  if (!entries.every(([name, value]) => typeof value === 'string' && !names.has(name) && name !== PACKED)) return null;
-  return [...outside, ...entries.flat()];
+  for (const [name, value] of Object.entries(packed)) {
+    // A field both packed and outside would be a guess at which one counts.
+    if (typeof value !== 'string' || map.has(name) || name === PACKED) return null;
+    map.set(name, value);
+  }
+  return map;
 }
 
-function encodeIdempotency(idempotency: BidMessage['idempotency']): string[] {
+function encodeIdempotency(idempotency: BidMessage['idempotency']): Record<string, string> {
   return idempotency === undefined
-    ? []
-    : ['idempotencyKey', idempotency.key, 'idempotencyWindowMs', String(idempotency.windowMs)];
+    ? {}
+    : { idempotencyKey: idempotency.key, idempotencyWindowMs: String(idempotency.windowMs) };
 }
 
 export type DecodeResult =
@@ -143,9 +155,7 @@ interface FieldReader {
   int(name: string): number;
 }
 
-function readFields(fields: readonly string[]): FieldReader {
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+function readFields(map: ReadonlyMap<string, string>): FieldReader {
   const problems: string[] = [];
   const uuid = (name: string) => {
     const value = map.get(name);
@@ -191,9 +201,9 @@ function readMessage(r: FieldReader, kind: string | undefined): StreamMessage | 
 }
 
 export function decodeMessage(fields: readonly string[]): DecodeResult {
-  const flat = unpack(fields);
-  if (flat === null) return { ok: false, error: `${PACKED} is not a JSON object of strings, each a field of its own` };
-  const reader = readFields(flat);
+  const map = fieldsOf(fields);
+  if (map === null) return { ok: false, error: `${PACKED} is not a JSON object of strings, each a field of its own` };
+  const reader = readFields(map);
   const kind = reader.map.get('kind');
   const message = readMessage(reader, kind);
   if (message === null) reader.problems.push(`unknown kind ${JSON.stringify(kind)}`);
@@ -214,10 +224,7 @@ function idempotencyOf(
 }
 
 /** Best effort, for dead-lettering: the receipt an undecodable entry was about, if it says. */
-export function receiptIdOf(packedOrFlat: readonly string[]): string | null {
-  const fields = unpack(packedOrFlat) ?? packedOrFlat;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'receiptId' && UUID.test(fields[i + 1] as string)) return fields[i + 1] as string;
-  }
-  return null;
+export function receiptIdOf(entry: readonly string[]): string | null {
+  const receiptId = (fieldsOf(entry) ?? pairsOf(entry)).get('receiptId');
+  return receiptId !== undefined && UUID.test(receiptId) ? receiptId : null;
 }

@@ -1,4 +1,3 @@
-import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis.ts';
 
 /**
@@ -65,7 +64,8 @@ export function decodeIdempotencyRecord(record: string): { fingerprint: string; 
  * reused, late (nothing written), or error (the message).
  */
 const QUEUE_BIDS = `
--- A batch is mostly one auction's bids, and nothing can append a close during the script.
+-- Each auction's close time (false: none queued), read once per call: a batch is mostly one
+-- auction's bids, and nothing can append a close during the script.
 local closings = {}
 
 local function queue(k, a, fieldCount)
@@ -81,15 +81,13 @@ local function queue(k, a, fieldCount)
     local previous = redis.call('GET', replay)
     if previous then return 'replay', previous end
   end
-  local closing = closings[KEYS[k + 1]]
-  if closing == nil then
-    closing = redis.call('GET', KEYS[k + 1])
-    closings[KEYS[k + 1]] = closing
+  local closeFor = closings[KEYS[k + 1]]
+  if closeFor == nil then
+    local closing = redis.call('GET', KEYS[k + 1])
+    closeFor = closing and tonumber(string.match(closing, '^(%d+)')) or false
+    closings[KEYS[k + 1]] = closeFor
   end
-  if closing then
-    local closeFor = tonumber(string.match(closing, '^(%d+)'))
-    if closeFor and closeFor > tonumber(ARGV[a + 6]) then return 'late', '' end
-  end
+  if closeFor and closeFor > tonumber(ARGV[a + 6]) then return 'late', '' end
   local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, a + 8, a + 7 + fieldCount))
   redis.call('HSET', KEYS[2], ARGV[a + 1], ARGV[a + 2])
   if mode == 'K' then
@@ -174,27 +172,14 @@ export async function queueBids(
   const keys: string[] = [shardKeys.stream, shardKeys.pendingReceipts];
   const argv: (string | number)[] = [];
   for (const { keys: own, args } of bids) {
-    if (args.mode === 'K' && own.claim === undefined) throw new Error("queueBids: a mode 'K' bid needs its claim key");
-    keys.push(own.replay, own.closing, args.mode === 'K' ? (own.claim ?? '') : own.replay);
+    const claim = args.mode === 'K' ? own.claim : own.replay;
+    if (claim === undefined) throw new Error("queueBids: a mode 'K' bid needs its claim key");
+    keys.push(own.replay, own.closing, claim);
     const { mode, receiptId, pendingJson, fingerprint, answerJson, keyTtlSeconds, acceptedAt, fields } = args;
     argv.push(mode, receiptId, pendingJson, fingerprint, answerJson, keyTtlSeconds, acceptedAt, fields.length);
     for (const field of fields) argv.push(field);
   }
-  const call = [keys.length, ...keys, ...argv];
-  const reply = redis.isCluster
-    ? await sendAlone(redis, call)
-    : await (redis as unknown as Commands<Promise<string[]>>).queueBids(...call);
+  // On a cluster, sent alone by its keys (redis.ts: never auto-pipelined).
+  const reply = await (redis as unknown as Commands<Promise<string[]>>).queueBids(keys.length, ...keys, ...argv);
   return Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i] as QueueOutcome, reply[2 * i + 1] ?? '']);
-}
-
-/**
- * ioredis's auto-pipelining picks a script call's node on a cluster by its first argument, here
- * the key count, not a key: it would send the call to the wrong node, or into a pipeline with
- * other slots' calls. A pipeline of the call's own is sent where its keys are.
- */
-async function sendAlone(redis: RedisClient, call: (string | number)[]): Promise<string[]> {
-  const [result] =
-    (await (redis.pipeline() as unknown as Commands<ChainableCommander>).queueBids(...call).exec()) ?? [];
-  if (result?.[0]) throw result[0];
-  return (result?.[1] ?? []) as string[];
 }

@@ -10,11 +10,13 @@ export interface RedisTarget {
 }
 
 /**
- * Commands whose keys ioredis cannot find (XGROUP and XINFO name theirs after a subcommand).
- * Auto-pipelined on a cluster, they would join a batch for whatever node the subcommand's name
- * hashes to and fail there with MOVED; sent alone, the cluster client follows the redirect.
+ * Commands whose keys ioredis's auto-pipelining cannot find: XGROUP and XINFO name theirs after
+ * a subcommand, and the bid script (queueBids) takes its key count first, because it varies with
+ * the batch. Auto-pipelined on a cluster, they would join a batch for whatever node that first
+ * argument hashes to and fail there with MOVED (or land beside other slots' calls); sent alone,
+ * the cluster client routes them by their keys and follows a redirect.
  */
-const KEYS_UNKNOWN_TO_IOREDIS = ['xgroup', 'xinfo'];
+const KEYS_UNKNOWN_TO_AUTO_PIPELINING = ['xgroup', 'xinfo', 'queueBids'];
 
 /**
  * A connection for ordinary commands; ioredis pipelines concurrent commands automatically. The
@@ -28,7 +30,7 @@ export function connectRedis(target: RedisTarget, options: RedisOptions = {}): R
       new Cluster([...target.clusterNodes], {
         redisOptions: base,
         enableAutoPipelining: base.enableAutoPipelining,
-        autoPipeliningIgnoredCommands: KEYS_UNKNOWN_TO_IOREDIS,
+        autoPipeliningIgnoredCommands: KEYS_UNKNOWN_TO_AUTO_PIPELINING,
       }),
     );
   }

@@ -54,7 +54,8 @@ export async function enqueueBid(deps: EnqueueDeps, bid: QueuedBid): Promise<Bid
       receiptId: bid.answer.receiptId,
       pendingJson: encodePendingReceipt(bid.pending),
       fingerprint: keys.fingerprint,
-      answerJson: JSON.stringify(bid.answer),
+      // Kept only for a key's replays: a bid without one need not encode its answer twice.
+      answerJson: claim === 'no-key' ? '' : JSON.stringify(bid.answer),
       keyTtlSeconds: deps.idempotencyTtlSeconds,
       acceptedAt: bid.now,
       fields: encodeMessage(bid.message),
