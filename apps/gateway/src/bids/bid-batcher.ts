@@ -30,7 +30,6 @@ interface Waiter {
 /** One shard's bids in one script call, settled once: by the reply, its timer or close(). */
 interface Batch {
   readonly waiters: readonly Waiter[];
-  settled: boolean;
   timer?: NodeJS.Timeout;
   /** Resolves once settled, however (drain() waits on it). */
   readonly done: Promise<void>;
@@ -128,7 +127,7 @@ export class BidBatcher {
     const done = new Promise<void>((resolve) => {
       onSettled = resolve;
     });
-    const batch: Batch = { waiters, settled: false, done, onSettled };
+    const batch: Batch = { waiters, done, onSettled };
     batch.timer = setTimeout(
       () => this.settle(batch, (waiter) => waiter.reject(bidTimedOut())),
       this.options.timeoutMs,
@@ -150,10 +149,9 @@ export class BidBatcher {
   }
 
   private settle(batch: Batch, each: (waiter: Waiter, index: number) => void): void {
-    if (batch.settled) return;
-    batch.settled = true;
+    // In flight until settled: the first of reply, timer and close() settles it, the rest find it gone.
+    if (!this.inFlight.delete(batch)) return;
     clearTimeout(batch.timer);
-    this.inFlight.delete(batch);
     batch.waiters.forEach(each);
     batch.onSettled();
   }
